@@ -1,0 +1,1 @@
+"""voipbin core: domain services, repositories, table models, config, auth and events."""

@@ -1,0 +1,23 @@
+"""Every Redis key and pub/sub channel name is built here, nowhere else."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+
+def resource_key(resource: str, resource_id: UUID | str) -> str:
+    """Cache-aside key `<resource>:<id>` (DESIGN §4)."""
+    return f"{resource}:{resource_id}"
+
+
+def session_key(token_sha256: str) -> str:
+    return f"session:{token_sha256}"
+
+
+def rate_limit_key(scope: str, subject: str) -> str:
+    return f"ratelimit:{scope}:{subject}"
+
+
+def customer_events_channel(customer_id: UUID | str) -> str:
+    """Pub/sub channel carrying every event of one customer."""
+    return f"events:customer:{customer_id}"

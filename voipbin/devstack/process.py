@@ -61,15 +61,24 @@ class ManagedProcess:
             header = f"===== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(self.argv)}\n"
             log.write(header.encode())
             log.flush()
-            self._proc = await asyncio.create_subprocess_exec(
-                *self.argv,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=self.env,
-                cwd=self.cwd,
-                start_new_session=True,
+            spawn = asyncio.ensure_future(
+                asyncio.create_subprocess_exec(
+                    *self.argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=self.env,
+                    cwd=self.cwd,
+                    start_new_session=True,
+                )
             )
+            try:
+                self._proc = await asyncio.shield(spawn)
+            except asyncio.CancelledError:
+                # Ctrl-C while spawning: keep the handle so stop() can still reach the
+                # child instead of leaving an unknown process behind.
+                self._proc = await spawn
+                raise
 
     async def wait(self) -> int:
         assert self._proc is not None, f"{self.name} was never started"

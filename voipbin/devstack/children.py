@@ -1,0 +1,170 @@
+"""The product's own processes under `voipbin dev`, in start order, with their probes.
+
+One table (`dev_children`) says what runs and how we know it is ready; the supervisor
+only walks it. Adjust the simulator here: `SIMULATOR_ARGS` is its whole command line.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from voipbin.devstack.probes import Probe, http_ok
+
+# `python <SIMULATOR_ARGS>`; {recordings_dir} is filled in. Ports follow DESIGN §5.1
+# (18088, 18089, ... so a real Asterisk on 8088 never clashes).
+SIMULATOR_ARGS = (
+    "-m", "telephony.simulator",
+    "--nodes", "call-1:18088,call-2:18089",
+    "--recordings-dir", "{recordings_dir}",
+)  # fmt: skip
+SIMULATOR_MODULE = "telephony.simulator"
+ARI_USER, ARI_PASSWORD = "voipbin", "voipbin"
+
+
+@dataclass(frozen=True)
+class SimulatorNode:
+    name: str
+    port: int
+
+    @property
+    def ari_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/ari"
+
+    @property
+    def sim_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sim"
+
+
+def simulator_nodes() -> list[SimulatorNode]:
+    """The nodes named in SIMULATOR_ARGS (`name:port,name:port`)."""
+    spec = SIMULATOR_ARGS[SIMULATOR_ARGS.index("--nodes") + 1]
+    nodes = []
+    for item in spec.split(","):
+        name, _, port = item.partition(":")
+        nodes.append(SimulatorNode(name, int(port)))
+    return nodes
+
+
+def simulator_available() -> bool:
+    """False while the simulator package (another issue) has not landed yet."""
+    try:
+        return importlib.util.find_spec(f"{SIMULATOR_MODULE}.__main__") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    name: str
+    argv: list[str]
+    # Builds the readiness probe once the PID is known (some probes look at the process).
+    probe: Callable[[int], Probe]
+    ready_within: float = 60.0
+    ports: tuple[int, ...] = ()
+
+
+def voipbin_argv() -> list[str]:
+    # The console script sits next to the interpreter in a venv; `-c` covers a bare
+    # interpreter. Either way the child runs the same code as this process.
+    script = Path(sys.executable).parent / "voipbin"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from voipbin.cli import main; main()"]
+
+
+def dev_children(
+    *, api_port: int, temporal_address: str, recordings_dir: Path, with_simulator: bool
+) -> list[ChildSpec]:
+    temporal_port = int(temporal_address.rsplit(":", 1)[1])
+    voipbin = voipbin_argv()
+    children: list[ChildSpec] = []
+    if with_simulator:
+        args = [arg.format(recordings_dir=recordings_dir) for arg in SIMULATOR_ARGS]
+        nodes = simulator_nodes()
+        children.append(
+            ChildSpec(
+                "simulator",
+                [sys.executable, *args],
+                probe=lambda _pid: _all_ready(
+                    [
+                        http_ok(f"{node.ari_url}/asterisk/ping", auth=(ARI_USER, ARI_PASSWORD))
+                        for node in nodes
+                    ]
+                ),
+                ports=tuple(node.port for node in nodes),
+            )
+        )
+    children += [
+        # The worker and the bridge serve no port; they are ready once they hold a
+        # connection to the Temporal frontend, the first thing each does on start.
+        ChildSpec(
+            "worker",
+            [*voipbin, "worker"],
+            probe=lambda pid: connected_to(pid, temporal_port),
+        ),
+        ChildSpec(
+            "bridge",
+            [*voipbin, "bridge"],
+            probe=lambda pid: connected_to(pid, temporal_port),
+        ),
+        ChildSpec(
+            "api",
+            [*voipbin, "api", "--port", str(api_port), "--host", "127.0.0.1"],
+            probe=lambda _pid: http_ok(f"http://127.0.0.1:{api_port}/health"),
+            ports=(api_port,),
+        ),
+    ]
+    return children
+
+
+def child_env(
+    base: Mapping[str, str], *, database_url: str, redis_url: str, temporal_address: str
+) -> dict[str, str]:
+    env = dict(base)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        TEMPORAL_ADDRESS=temporal_address,
+        VOIPBIN_ENVIRONMENT="dev",
+        # Line-buffered output so a child's log is complete when it dies.
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def connected_to(pid: int, port: int) -> Probe:
+    """Ready when the process (or a child of it) has an established TCP connection to `port`."""
+
+    async def probe() -> bool:
+        root = psutil.Process(pid)
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                connections = proc.net_connections(kind="inet")
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            for conn in connections:
+                if (
+                    conn.status == psutil.CONN_ESTABLISHED
+                    and conn.raddr
+                    and conn.raddr.port == port
+                ):
+                    return True
+        return False
+
+    return probe
+
+
+def _all_ready(probes: list[Probe]) -> Probe:
+    async def probe() -> bool:
+        for one in probes:
+            if not await one():
+                return False
+        return True
+
+    return probe

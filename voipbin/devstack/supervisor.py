@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,10 @@ class _Supervisor:
                 lines = startup.result()
             except StartupError as exc:
                 _report_failure(str(exc), exc.tail)
+                return 1
+            except Exception as exc:  # migration or seed: show where, then clean up
+                trace = traceback.format_exception(exc)
+                _report_failure(f"startup failed: {exc!r}", "".join(trace).splitlines())
                 return 1
             print("\n".join(lines), flush=True)
             return await self._watch(stopping)

@@ -21,3 +21,12 @@ def rate_limit_key(scope: str, subject: str) -> str:
 def customer_events_channel(customer_id: UUID | str) -> str:
     """Pub/sub channel carrying every event of one customer."""
     return f"events:customer:{customer_id}"
+
+
+def session_family_key(family_id: UUID | str) -> str:
+    """Set of session hashes issued from one refresh-token family (revoked together)."""
+    return f"session_family:{family_id}"
+
+
+def access_key_hash_key(token_sha256: str) -> str:
+    return f"access_key_hash:{token_sha256}"

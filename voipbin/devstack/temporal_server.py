@@ -33,27 +33,29 @@ def temporal_executable() -> str:
 class TemporalDevServer:
     def __init__(
         self,
-        db_file: Path,
+        db_file: Path | None,
         port: int,
         *,
         ui_port: int | None,
         log_path: Path,
         namespace: str = "default",
     ) -> None:
-        """`ui_port=None` runs headless (tests do not need the Web UI)."""
-        self.db_file = db_file.resolve()
+        """`db_file=None` keeps state in memory and `ui_port=None` runs headless: what a
+        test session wants. `voipbin dev` passes both so workflows survive restarts."""
+        self.db_file = db_file.resolve() if db_file is not None else None
         self.port = port
         self.ui_port = ui_port
         self.namespace = namespace
         self.address = f"127.0.0.1:{port}"
-        self._pidfile = self.db_file.with_suffix(".pid")
+        self._pidfile = self.db_file.with_suffix(".pid") if self.db_file is not None else None
         argv = [
             temporal_executable(), "server", "start-dev",
             "--ip", "127.0.0.1",
             "--port", str(port),
-            "--db-filename", str(self.db_file),
             "--log-level", "warn",
         ]  # fmt: skip
+        if self.db_file is not None:
+            argv += ["--db-filename", str(self.db_file)]
         if namespace != "default":
             argv += ["--namespace", namespace]
         argv += ["--headless"] if ui_port is None else ["--ui-port", str(ui_port)]
@@ -64,15 +66,17 @@ class TemporalDevServer:
         return f"http://127.0.0.1:{self.ui_port}" if self.ui_port is not None else None
 
     async def start(self) -> str:
-        self.db_file.parent.mkdir(parents=True, exist_ok=True)
-        stop_leftover(self._pidfile, "temporal")
+        if self.db_file is not None and self._pidfile is not None:
+            self.db_file.parent.mkdir(parents=True, exist_ok=True)
+            stop_leftover(self._pidfile, "temporal")
         hint = "set TEMPORAL_ADDRESS or choose other VOIPBIN_DEV__TEMPORAL_PORT/_UI_PORT"
         require_free_port("temporal", self.port, hint)
         if self.ui_port is not None:
             require_free_port("temporal UI", self.ui_port, hint)
         await self.process.start()
         assert self.process.pid is not None
-        write_pidfile(self._pidfile, self.process.pid)
+        if self._pidfile is not None:
+            write_pidfile(self._pidfile, self.process.pid)
         await wait_until(self._connects, what="temporal", within=60, process=self.process)
         return self.address
 
@@ -82,4 +86,5 @@ class TemporalDevServer:
 
     async def stop(self) -> None:
         await self.process.stop()
-        self._pidfile.unlink(missing_ok=True)
+        if self._pidfile is not None:
+            self._pidfile.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Thin GraphQL resolvers: authenticate, call one service method, map with from_model."""

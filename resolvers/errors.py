@@ -1,0 +1,112 @@
+"""The one place that turns errors into `extensions.code` (STYLE §2.4).
+
+DomainError → its code (+ field / retryAfter); parse failures → GRAPHQL_PARSE_FAILED
+(token limit → QUERY_TOO_COMPLEX); validation → GRAPHQL_VALIDATION_FAILED, except bad
+values (a malformed UUID, a wrong variable type) → BAD_USER_INPUT with the field;
+anything else → INTERNAL with a fixed message, logged with its traceback, never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import structlog
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from voipbin.errors import DomainError, ErrorCode
+
+log = structlog.get_logger(__name__)
+
+_VARIABLE = re.compile(r"Variable '\$(\w+)'")
+_ARGUMENT = re.compile(r"[Aa]rgument '(\w+)'|field '(\w+)'")
+_VALUE_PROBLEMS = (
+    "got invalid value",
+    "Expected value of type",
+    "Expected type",
+    "cannot represent",
+    "is not defined by type",
+    "of required type",
+    "was not provided",
+)
+INTERNAL_MESSAGE = "Internal error; quote the request id when you report it"
+
+
+def _field_from(message: str) -> str:
+    m = _VARIABLE.search(message)
+    if m:
+        return m.group(1)
+    m = _ARGUMENT.search(message)
+    if m:
+        return m.group(1) or m.group(2)
+    return ""
+
+
+def classify(error: GraphQLError, phase: str | None) -> GraphQLError:
+    """The client-facing form of one error."""
+    ext = dict(error.extensions or {})
+    if "code" in ext:
+        return error
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return GraphQLError(
+            original.message, nodes=error.nodes, path=error.path, extensions=original.extensions()
+        )
+    if original is None:
+        message = error.message
+        if phase == "parse":
+            code = ErrorCode.QUERY_TOO_COMPLEX if "tokens" in message else ErrorCode.GRAPHQL_PARSE_FAILED
+            return GraphQLError(message, extensions={"code": code.value})
+        if any(p in message for p in _VALUE_PROBLEMS):
+            return GraphQLError(
+                message, nodes=error.nodes, path=error.path,
+                extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": _field_from(message)},
+            )
+        if phase == "validate":
+            return GraphQLError(
+                message, nodes=error.nodes,
+                extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value},
+            )
+    if original is not None and _is_value_error(original):
+        # Scalar parsing (UUID, DateTime, enums) raises ValueError inside graphql-core.
+        return GraphQLError(
+            error.message, nodes=error.nodes, path=error.path,
+            extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": _field_from(error.message)},
+        )
+    log.error("graphql_internal_error", error=repr(original or error), path=error.path,
+              exc_info=original if isinstance(original, BaseException) else None)
+    return GraphQLError(INTERNAL_MESSAGE, path=error.path, extensions={"code": ErrorCode.INTERNAL.value})
+
+
+def _is_value_error(exc: BaseException) -> bool:
+    return type(exc) in (ValueError, TypeError) and "coerc" in str(exc).lower()
+
+
+def map_errors(errors: list[GraphQLError], phase: str | None) -> None:
+    errors[:] = [classify(e, phase) for e in errors]
+
+
+class ErrorCodeExtension(SchemaExtension):
+    """Rewrites every error in place after the operation, for HTTP and WebSocket alike."""
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        if self.execution_context.pre_execution_errors:
+            self._phase = "parse"
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        if self.execution_context.pre_execution_errors:
+            self._phase = "validate"
+
+    def on_operation(self) -> Iterator[None]:
+        self._phase: str | None = None
+        yield
+        result: Any = self.execution_context.result
+        errors = getattr(result, "errors", None) if result is not None else None
+        if errors is None:
+            errors = self.execution_context.pre_execution_errors
+        if errors:
+            map_errors(errors, self._phase)

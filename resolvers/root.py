@@ -1,0 +1,59 @@
+"""Composes the per-domain query/mutation classes into one schema (PyCon's pattern)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
+
+from resolvers.access_keys import AccessKeyMutations, AccessKeyQueries
+from resolvers.agents import AgentMutations, AgentQueries
+from resolvers.audit import AuditQueries
+from resolvers.auth import AuthMutations, AuthQueries
+from resolvers.customers import CustomerMutations, CustomerQueries
+from resolvers.errors import ErrorCodeExtension
+from resolvers.limits import complexity_rule
+from voipbin.config import LimitSettings
+
+
+@strawberry.type
+class Query(AuthQueries, CustomerQueries, AgentQueries, AccessKeyQueries, AuditQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(AuthMutations, CustomerMutations, AgentMutations, AccessKeyMutations):
+    pass
+
+
+class VoipbinSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Logged once, after mapping, by ErrorCodeExtension (INTERNAL only): expected
+        # errors are not server faults and must not fill the logs with tracebacks.
+        return None
+
+
+def build_schema(limits: LimitSettings | None = None) -> strawberry.Schema:
+    limits = limits or LimitSettings()  # type: ignore[call-arg]
+    rules: list[Any] = [
+        complexity_rule(limits.max_depth, limits.max_aliases, limits.max_cost, limits.max_page_size)
+    ]
+    if not limits.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return VoipbinSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            ErrorCodeExtension,
+            MaxTokensLimiter(max_token_count=limits.max_tokens),
+            ParserCache(maxsize=1000),
+            ValidationCache(maxsize=1000),
+            AddValidationRules(rules),
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Strawberry types, inputs and enums per domain: fields and from_model mappers only."""

@@ -1,0 +1,75 @@
+"""The process-wide service container, built once by an entry point (no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from temporalio.client import Client
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from voipbin.agents.service import AgentService
+from voipbin.audit.queries import AuditQueries
+from voipbin.auth.access_keys import AccessKeyService
+from voipbin.auth.service import AuthService
+from voipbin.cache import Cache
+from voipbin.config import Settings
+from voipbin.customers.service import CustomerService
+from voipbin.db import SessionFactory, create_engine, session_factory
+from voipbin.ratelimit import Limit, RateLimiter
+from voipbin.redis_client import connect_redis
+from voipbin.temporal_client import connect_temporal
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    redis: Redis
+    cache: Cache
+    limiter: RateLimiter
+    api_limit: Limit
+    customers: CustomerService
+    access_keys: AccessKeyService
+    auth: AuthService
+    agents: AgentService
+    audit: AuditQueries
+
+    _temporal: Client | None = None
+
+    async def temporal(self) -> Client:
+        """One Temporal client per process, connected on first use."""
+        if self._temporal is None:
+            self._temporal = await connect_temporal(self.settings)
+        return self._temporal
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def build_services(settings: Settings) -> Services:
+    engine = create_engine(settings.database_url, settings.db_pool_size)
+    sessions = session_factory(engine)
+    redis = connect_redis(settings.redis_url)
+    cache = Cache(redis)
+    limiter = RateLimiter(redis)
+    customers = CustomerService(settings, sessions, cache)
+    access_keys = AccessKeyService(settings, sessions, cache, customers)
+    auth = AuthService(settings, sessions, redis, limiter, customers, access_keys)
+    limits = settings.limits
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        redis=redis,
+        cache=cache,
+        limiter=limiter,
+        api_limit=Limit("api", limits.api_per_minute, limits.burst_factor),
+        customers=customers,
+        access_keys=access_keys,
+        auth=auth,
+        agents=AgentService(sessions, limits.max_page_size, auth.revoke_agent),
+        audit=AuditQueries(sessions, limits.max_page_size),
+    )

@@ -99,14 +99,18 @@ class ManagedProcess:
         await _sweep_group(pgid, grace)
 
     def tail(self, lines: int = 40) -> list[str]:
-        """The last lines this run wrote to its log."""
+        """The last lines this run wrote to its log (after our header line)."""
+        return self.output()[-lines:]
+
+    def output(self) -> list[str]:
+        """Everything this run wrote to its log so far, without our header line."""
         try:
             with self.log_path.open("rb") as log:
                 log.seek(self._log_offset)
                 text = log.read().decode(errors="replace")
         except FileNotFoundError:
             return []
-        return text.splitlines()[-lines:]
+        return text.splitlines()[1:]
 
 
 def group_members(pgid: int) -> list[psutil.Process]:

@@ -150,9 +150,7 @@ class _Supervisor:
         self.children.append(child)
         await child.start()
         assert child.pid is not None
-        await wait_until(
-            spec.probe(child.pid), what=spec.name, within=spec.ready_within, process=child
-        )
+        await wait_until(spec.probe(child), what=spec.name, within=spec.ready_within, process=child)
         _say(f"{spec.name} ready (pid {child.pid}, log {child.log_path})")
 
     async def _watch(self, stopping: asyncio.Task[bool]) -> int:

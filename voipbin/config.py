@@ -23,7 +23,9 @@ class LimitSettings(BaseModel):
     max_depth: int = Field(12, description="Deepest accepted GraphQL selection.")
     max_aliases: int = Field(30, description="Most aliases in one GraphQL document.")
     max_tokens: int = Field(5000, description="Most lexer tokens in one GraphQL document.")
-    max_cost: int = Field(5000, description="Cost budget of one GraphQL operation.")
+    max_cost: int = Field(
+        1000, description="Cost budget of one GraphQL operation (objects fetched, lists weighted by page size)."
+    )
     max_page_size: int = Field(100, description="Largest `first`/`last` of a connection.")
     introspection: bool = Field(True, description="Allow schema introspection queries.")
     api_per_minute: int = Field(1000, description="API requests per minute per customer.")
@@ -47,6 +49,58 @@ class CacheSettings(BaseModel):
     call_ttl_seconds: int = Field(60, description="Cache TTL of a call.")
     config_ttl_seconds: int = Field(3600, description="Cache TTL of flows, customers, agents.")
     agent_status_ttl_seconds: int = Field(300, description="Cache TTL of an agent's status.")
+
+
+class EventSettings(BaseModel):
+    """Outbox dispatcher, replay window and live subscriptions (DESIGN §6)."""
+
+    retention_seconds: int = Field(
+        7 * 24 * 3600, description="How long published events stay replayable (afterEventId)."
+    )
+    prune_interval_seconds: float = Field(300.0, description="Pause between outbox prunes.")
+    poll_interval_seconds: float = Field(
+        1.0, description="Dispatcher safety-net poll when no NOTIFY arrives."
+    )
+    batch_size: int = Field(500, description="Most outbox rows one dispatcher turn publishes.")
+    ws_ping_interval_seconds: float = Field(30.0, description="Server ping period on WebSockets.")
+    ws_idle_timeout_seconds: float = Field(
+        60.0, description="A WebSocket silent this long (no pong, no message) is dropped."
+    )
+    ws_buffer_size: int = Field(
+        2000, description="Undelivered events a connection may hold before it is closed (4413)."
+    )
+    ws_max_subscriptions: int = Field(50, description="Subscriptions per WebSocket connection.")
+    ws_max_connections_per_customer: int = Field(
+        500, description="Open WebSocket connections per customer (all API processes)."
+    )
+    replay_max_events: int = Field(
+        10_000, description="Most events one afterEventId replay may return."
+    )
+
+
+class WebhookSettings(BaseModel):
+    """Webhook delivery (DESIGN §9) and its SSRF guard."""
+
+    retry_delays_seconds: list[float] = Field(
+        default_factory=lambda: [0.0, 60.0, 300.0, 1800.0, 7200.0],
+        description="Delay before each of the first attempts (the original's schedule).",
+    )
+    retry_every_seconds: float = Field(
+        6 * 3600.0, description="Delay between attempts once the list above is used up."
+    )
+    window_seconds: float = Field(
+        3 * 24 * 3600.0, description="Attempts stop this long after the first one."
+    )
+    request_timeout_seconds: float = Field(10.0, description="Whole-request timeout per attempt.")
+    max_endpoints_per_customer: int = Field(20, description="Webhook endpoints per customer.")
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts allowed even if they resolve to private ranges (exact names).",
+    )
+    allow_cidrs: list[str] = Field(
+        default_factory=list,
+        description="Private/loopback networks allowed as targets (e.g. 127.0.0.0/8 in tests).",
+    )
 
 
 class DevSettings(BaseModel):
@@ -102,6 +156,8 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)  # type: ignore[arg-type]
     cache: CacheSettings = Field(default_factory=CacheSettings)  # type: ignore[arg-type]
     dev: DevSettings = Field(default_factory=DevSettings)  # type: ignore[arg-type]
+    events: EventSettings = Field(default_factory=EventSettings)  # type: ignore[arg-type]
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)  # type: ignore[arg-type]
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -10,6 +10,7 @@ TABLE_MODULES = (
     "voipbin.auth.models",
     "voipbin.audit.models",
     "voipbin.events.models",
+    "voipbin.webhooks.models",
 )
 
 

@@ -22,6 +22,8 @@ class OutboxEvent(SQLModel, table=True):
             "position",
             postgresql_where=sa.text("tm_publish IS NULL"),
         ),
+        sa.Index("ix_outbox_events_customer_id_published_seq", "customer_id", "published_seq"),
+        sa.Index("ix_outbox_events_tm_publish", "tm_publish"),
     )
 
     # position orders events globally for replay (afterEventId); event_id is the dedupe key
@@ -36,6 +38,9 @@ class OutboxEvent(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     tm_create: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     tm_publish: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Publish order, assigned by the dispatcher under one lock: unlike `position` (taken
+    # at insert, committed in any order) it never lets a later replay skip an event.
+    published_seq: int | None = Field(default=None, sa_type=sa.BigInteger, unique=True)
 
 
 class ResourceSequence(SQLModel, table=True):

@@ -133,6 +133,9 @@ def child_env(
         VOIPBIN_ENVIRONMENT="dev",
         # Line-buffered output so a child's log is complete when it dies.
         PYTHONUNBUFFERED="1",
+        # Plain tracebacks: typer's boxed ones fill the log tail we show on a crash
+        # with frame art instead of the error.
+        TYPER_STANDARD_TRACEBACK="1",
     )
     return env
 

@@ -78,10 +78,7 @@ def match(method: str, path: str) -> tuple[Route, dict[str, str]] | int:
 def app_for(node: SimAsterisk, target_uri: str) -> str:
     """Playbacks and recordings report to the app their target (or its members) is in."""
     kind, _, target_id = target_uri.partition(":")
-    if kind == "channel":
-        members = [target_id]
-    else:
-        members = node.bridging.get(target_id).channels
+    members = [target_id] if kind == "channel" else node.bridging.get(target_id).channels
     for member in members:
         app = node.channels[member].stasis_app if member in node.channels else None
         if app is not None:
@@ -99,32 +96,32 @@ async def list_channels(node: SimAsterisk, p: Params) -> Response:
 
 async def _originate(node: SimAsterisk, p: Params, channel_id: str | None) -> Response:
     channel = node.originate(
-        endpoint=p.str("endpoint"),
-        app=p.str("app"),
-        app_args=p.str("appArgs"),
+        endpoint=p.text("endpoint"),
+        app=p.text("app"),
+        app_args=p.text("appArgs"),
         channel_id=channel_id,
-        other_channel_id=p.str("otherChannelId"),
-        caller_id=p.str("callerId"),
-        timeout=float(p.int("timeout", 30)),
+        other_channel_id=p.text("otherChannelId"),
+        caller_id=p.text("callerId"),
+        timeout=float(p.integer("timeout", 30)),
         variables=p.variables(),
-        extension=p.str("extension"),
+        extension=p.text("extension"),
     )
     return json_response(channel.to_json())
 
 
 @route("POST", "/ari/channels")
 async def originate(node: SimAsterisk, p: Params) -> Response:
-    return await _originate(node, p, p.str("channelId"))
+    return await _originate(node, p, p.text("channelId"))
 
 
 @route("POST", "/ari/channels/create")
 async def create(node: SimAsterisk, p: Params) -> Response:
     channel = node.create(
-        endpoint=p.str("endpoint"),
-        app=p.str("app"),
-        app_args=p.str("appArgs"),
-        channel_id=p.str("channelId"),
-        other_channel_id=p.str("otherChannelId"),
+        endpoint=p.text("endpoint"),
+        app=p.text("app"),
+        app_args=p.text("appArgs"),
+        channel_id=p.text("channelId"),
+        other_channel_id=p.text("otherChannelId"),
         variables=p.variables(),
     )
     return json_response(channel.to_json())
@@ -133,12 +130,12 @@ async def create(node: SimAsterisk, p: Params) -> Response:
 @route("POST", "/ari/channels/externalMedia")
 async def external_media(node: SimAsterisk, p: Params) -> Response:
     channel = node.external_media(
-        app=p.str("app"),
-        external_host=p.str("external_host"),
-        channel_id=p.str("channelId"),
-        media_format=p.str("format"),
-        encapsulation=p.str_or("encapsulation", "rtp"),
-        transport=p.str_or("transport", "udp"),
+        app=p.text("app"),
+        external_host=p.text("external_host"),
+        channel_id=p.text("channelId"),
+        media_format=p.text("format"),
+        encapsulation=p.text_or("encapsulation", "rtp"),
+        transport=p.text_or("transport", "udp"),
         variables=p.variables(),
     )
     body = channel.to_json()
@@ -160,19 +157,19 @@ async def originate_with_id(node: SimAsterisk, p: Params) -> Response:
 
 @route("DELETE", "/ari/channels/{channelId}")
 async def hangup(node: SimAsterisk, p: Params) -> Response:
-    node.hangup(p.path("channelId"), p.str("reason_code"), p.str("reason"))
+    node.hangup(p.path("channelId"), p.text("reason_code"), p.text("reason"))
     return no_content()
 
 
 @route("POST", "/ari/channels/{channelId}/continue")
 async def continue_in_dialplan(node: SimAsterisk, p: Params) -> Response:
-    node.continue_in_dialplan(p.path("channelId"), p.str("context"), p.str("extension"))
+    node.continue_in_dialplan(p.path("channelId"), p.text("context"), p.text("extension"))
     return no_content()
 
 
 @route("POST", "/ari/channels/{channelId}/redirect")
 async def redirect(node: SimAsterisk, p: Params) -> Response:
-    node.redirect(p.path("channelId"), p.str("endpoint"))
+    node.redirect(p.path("channelId"), p.text("endpoint"))
     return no_content()
 
 
@@ -198,11 +195,11 @@ async def ring_stop(node: SimAsterisk, p: Params) -> Response:
 async def send_dtmf(node: SimAsterisk, p: Params) -> Response:
     node.send_dtmf(
         p.path("channelId"),
-        p.str("dtmf"),
-        before=p.int("before", 0),
-        between=p.int("between", 100),
-        duration=p.int("duration", 100),
-        after=p.int("after", 0),
+        p.text("dtmf"),
+        before=p.integer("before", 0),
+        between=p.integer("between", 100),
+        duration=p.integer("duration", 100),
+        after=p.integer("after", 0),
     )
     return no_content()
 
@@ -232,7 +229,7 @@ _toggle(_only_in_stasis, "silence")
 
 async def _play(node: SimAsterisk, p: Params, target_uri: str, playback_id: str | None) -> Response:
     body = node.playing.play(
-        target_uri, app_for(node, target_uri), p.first_media(), playback_id, p.str("lang")
+        target_uri, app_for(node, target_uri), p.first_media(), playback_id, p.text("lang")
     )
     return json_response(body, 201, {"Location": f"/ari/playbacks/{body['id']}"})
 
@@ -240,7 +237,7 @@ async def _play(node: SimAsterisk, p: Params, target_uri: str, playback_id: str 
 @route("POST", "/ari/channels/{channelId}/play")
 async def play(node: SimAsterisk, p: Params) -> Response:
     channel = node.stasis_channel(p.path("channelId"))
-    return await _play(node, p, f"channel:{channel.id}", p.str("playbackId"))
+    return await _play(node, p, f"channel:{channel.id}", p.text("playbackId"))
 
 
 @route("POST", "/ari/channels/{channelId}/play/{playbackId}")
@@ -253,11 +250,11 @@ async def _record(node: SimAsterisk, p: Params, target_uri: str) -> Response:
     body = node.playing.record(
         target_uri,
         app_for(node, target_uri),
-        name=p.str("name"),
-        fmt=p.str("format"),
-        max_duration=p.int("maxDurationSeconds", 0),
-        if_exists=p.str_or("ifExists", "fail"),
-        terminate_on=p.str_or("terminateOn", "none"),
+        name=p.text("name"),
+        fmt=p.text("format"),
+        max_duration=p.integer("maxDurationSeconds", 0),
+        if_exists=p.text_or("ifExists", "fail"),
+        terminate_on=p.text_or("terminateOn", "none"),
     )
     return json_response(body, 201, {"Location": f"/ari/recordings/live/{body['name']}"})
 
@@ -270,22 +267,22 @@ async def record(node: SimAsterisk, p: Params) -> Response:
 
 @route("GET", "/ari/channels/{channelId}/variable")
 async def get_variable(node: SimAsterisk, p: Params) -> Response:
-    return json_response({"value": node.get_variable(p.path("channelId"), p.str("variable"))})
+    return json_response({"value": node.get_variable(p.path("channelId"), p.text("variable"))})
 
 
 @route("POST", "/ari/channels/{channelId}/variable")
 async def set_variable(node: SimAsterisk, p: Params) -> Response:
-    node.set_variable(p.path("channelId"), p.str("variable"), p.str("value"))
+    node.set_variable(p.path("channelId"), p.text("variable"), p.text("value"))
     return no_content()
 
 
 async def _snoop(node: SimAsterisk, p: Params, snoop_id: str | None) -> Response:
     channel = node.snoop(
         p.path("channelId"),
-        p.str_or("spy", "none"),
-        p.str_or("whisper", "none"),
-        p.str("app"),
-        p.str("appArgs"),
+        p.text_or("spy", "none"),
+        p.text_or("whisper", "none"),
+        p.text("app"),
+        p.text("appArgs"),
         snoop_id,
     )
     return json_response(channel.to_json())
@@ -293,7 +290,7 @@ async def _snoop(node: SimAsterisk, p: Params, snoop_id: str | None) -> Response
 
 @route("POST", "/ari/channels/{channelId}/snoop")
 async def snoop(node: SimAsterisk, p: Params) -> Response:
-    return await _snoop(node, p, p.str("snoopId"))
+    return await _snoop(node, p, p.text("snoopId"))
 
 
 @route("POST", "/ari/channels/{channelId}/snoop/{snoopId}")
@@ -303,7 +300,7 @@ async def snoop_with_id(node: SimAsterisk, p: Params) -> Response:
 
 @route("POST", "/ari/channels/{channelId}/dial")
 async def dial(node: SimAsterisk, p: Params) -> Response:
-    node.dial(p.path("channelId"), float(p.int("timeout", 0)))
+    node.dial(p.path("channelId"), float(p.integer("timeout", 0)))
     return no_content()
 
 
@@ -317,13 +314,13 @@ async def list_bridges(node: SimAsterisk, p: Params) -> Response:
 
 @route("POST", "/ari/bridges")
 async def create_bridge(node: SimAsterisk, p: Params) -> Response:
-    bridge = node.bridging.create(p.str("type"), p.str("bridgeId"), p.str("name"))
+    bridge = node.bridging.create(p.text("type"), p.text("bridgeId"), p.text("name"))
     return json_response(bridge.to_json())  # 200, not 201 (README)
 
 
 @route("POST", "/ari/bridges/{bridgeId}")
 async def create_bridge_with_id(node: SimAsterisk, p: Params) -> Response:
-    bridge = node.bridging.create(p.str("type"), p.path("bridgeId"), p.str("name"))
+    bridge = node.bridging.create(p.text("type"), p.path("bridgeId"), p.text("name"))
     return json_response(bridge.to_json())
 
 
@@ -340,13 +337,13 @@ async def delete_bridge(node: SimAsterisk, p: Params) -> Response:
 
 @route("POST", "/ari/bridges/{bridgeId}/addChannel")
 async def add_channel(node: SimAsterisk, p: Params) -> Response:
-    node.bridging.add(p.path("bridgeId"), p.str("channel"))
+    node.bridging.add(p.path("bridgeId"), p.text("channel"))
     return no_content()
 
 
 @route("POST", "/ari/bridges/{bridgeId}/removeChannel")
 async def remove_channel(node: SimAsterisk, p: Params) -> Response:
-    node.bridging.remove(p.path("bridgeId"), p.str("channel"))
+    node.bridging.remove(p.path("bridgeId"), p.text("channel"))
     return no_content()
 
 
@@ -365,7 +362,7 @@ async def bridge_moh_stop(node: SimAsterisk, p: Params) -> Response:
 @route("POST", "/ari/bridges/{bridgeId}/play")
 async def bridge_play(node: SimAsterisk, p: Params) -> Response:
     bridge = node.bridging.get(p.path("bridgeId"))
-    return await _play(node, p, f"bridge:{bridge.id}", p.str("playbackId"))
+    return await _play(node, p, f"bridge:{bridge.id}", p.text("playbackId"))
 
 
 @route("POST", "/ari/bridges/{bridgeId}/play/{playbackId}")
@@ -396,7 +393,7 @@ async def stop_playback(node: SimAsterisk, p: Params) -> Response:
 
 @route("POST", "/ari/playbacks/{playbackId}/control")
 async def control_playback(node: SimAsterisk, p: Params) -> Response:
-    node.playing.control(p.path("playbackId"), p.str("operation"))
+    node.playing.control(p.path("playbackId"), p.text("operation"))
     return no_content()
 
 
@@ -470,7 +467,9 @@ def _application(node: SimAsterisk, name: str) -> JsonDict:
 
 @route("GET", "/ari/applications")
 async def list_applications(node: SimAsterisk, p: Params) -> Response:
-    return json_response([a.to_json() for a in node.bus.apps.values() if node.bus.registered(a.name)])
+    return json_response(
+        [a.to_json() for a in node.bus.apps.values() if node.bus.registered(a.name)]
+    )
 
 
 @route("GET", "/ari/applications/{applicationName}")
@@ -481,7 +480,7 @@ async def get_application(node: SimAsterisk, p: Params) -> Response:
 async def _subscription(node: SimAsterisk, p: Params, subscribe: bool) -> Response:
     name = p.path("applicationName")
     _application(node, name)
-    sources = p.str("eventSource")
+    sources = p.text("eventSource")
     if not sources:
         raise ApiError(400, "Missing parameter eventSource")
     app = node.bus.app(name)
@@ -530,7 +529,7 @@ async def asterisk_info(node: SimAsterisk, p: Params) -> Response:
         },
         "status": {"startup_time": node.started_at, "last_reload_time": node.started_at},
     }
-    only = p.str("only")
+    only = p.text("only")
     if only:
         info = {k: v for k, v in info.items() if k in only.split(",")}
     return json_response(info)

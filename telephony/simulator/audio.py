@@ -29,10 +29,22 @@ TONES: dict[str, tuple[tuple[float, ...], float, float]] = {
 }
 
 DTMF_FREQUENCIES: dict[str, tuple[float, float]] = {
-    "1": (697, 1209), "2": (697, 1336), "3": (697, 1477), "A": (697, 1633),
-    "4": (770, 1209), "5": (770, 1336), "6": (770, 1477), "B": (770, 1633),
-    "7": (852, 1209), "8": (852, 1336), "9": (852, 1477), "C": (852, 1633),
-    "*": (941, 1209), "0": (941, 1336), "#": (941, 1477), "D": (941, 1633),
+    "1": (697, 1209),
+    "2": (697, 1336),
+    "3": (697, 1477),
+    "A": (697, 1633),
+    "4": (770, 1209),
+    "5": (770, 1336),
+    "6": (770, 1477),
+    "B": (770, 1633),
+    "7": (852, 1209),
+    "8": (852, 1336),
+    "9": (852, 1477),
+    "C": (852, 1633),
+    "*": (941, 1209),
+    "0": (941, 1336),
+    "#": (941, 1477),
+    "D": (941, 1633),
 }
 
 
@@ -141,8 +153,13 @@ def wav_to_pcm(data: bytes) -> Pcm:
 async def espeak(text: str, voice: str = "en-us") -> Pcm:
     """Synthesise `text` with espeak-ng; raise RuntimeError if the binary fails."""
     process = await asyncio.create_subprocess_exec(
-        "espeak-ng", "-v", voice, "--stdout", text,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        "espeak-ng",
+        "-v",
+        voice,
+        "--stdout",
+        text,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await process.communicate()
     if process.returncode != 0:

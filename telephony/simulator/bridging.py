@@ -81,7 +81,9 @@ class Bridging:
         for channel_id in bridge.channels:
             channel = self.node.channels[channel_id]
             peers = ",".join(self._peer_names(bridge, channel_id))
-            self.node.bus.channel_event("ChannelVarset", channel, variable="BRIDGEPEER", value=peers)
+            self.node.bus.channel_event(
+                "ChannelVarset", channel, variable="BRIDGEPEER", value=peers
+            )
 
     def add(self, bridge_id: str, raw_channels: str | None) -> None:
         bridge = self.get(bridge_id)

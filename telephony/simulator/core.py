@@ -28,8 +28,8 @@ from telephony.simulator.model import (
     ari_timestamp,
     cause_text,
 )
-from telephony.simulator.playing import Playing
 from telephony.simulator.parties import FAR_ENDS, Script, run_script, unscripted
+from telephony.simulator.playing import Playing
 
 CallMode = Literal["originate", "dial", "inbound"]
 TECHNOLOGIES = ("Local", "PJSIP", "SIP")
@@ -392,7 +392,9 @@ class SimAsterisk:
             return
         if channel.owned_by_app and channel.dialplan.app_name == "Stasis":
             channel.dialplan.app_name, channel.dialplan.app_data = "AppDial2", "(Outgoing Line)"
-        self.bus.channel_event("ChannelDestroyed", channel, cause=cause, cause_txt=cause_text(cause))
+        self.bus.channel_event(
+            "ChannelDestroyed", channel, cause=cause, cause_txt=cause_text(cause)
+        )
         del self.channels[channel.id]
         self.calls.pop(channel.id, None)
         self.sources.party_audio.pop(channel.id, None)
@@ -527,16 +529,31 @@ class SimAsterisk:
         else:
             self.sources.muted.discard(channel.id)
 
-    def send_dtmf(self, channel_id: str, dtmf: str | None, before: int, between: int,
-                  duration: int, after: int) -> None:
+    def send_dtmf(
+        self,
+        channel_id: str,
+        dtmf: str | None,
+        before: int,
+        between: int,
+        duration: int,
+        after: int,
+    ) -> None:
         if not dtmf:
             raise ApiError(400, "DTMF is required")
         channel = self.stasis_channel(channel_id)
         call = self.calls.get(channel.id)
         self.spawn(self._play_dtmf(channel, call, dtmf, before, between, duration, after))
 
-    async def _play_dtmf(self, channel: Channel, call: Call | None, dtmf: str, before: int,
-                         between: int, duration: int, after: int) -> None:
+    async def _play_dtmf(
+        self,
+        channel: Channel,
+        call: Call | None,
+        dtmf: str,
+        before: int,
+        between: int,
+        duration: int,
+        after: int,
+    ) -> None:
         await self.sleep(before / 1000)
         for index, digit in enumerate(dtmf):
             if index:
@@ -575,7 +592,9 @@ class SimAsterisk:
             "CHANNEL(uniqueid)": channel.id,
             "CALLERID(num)": channel.caller.number,
             "CALLERID(name)": channel.caller.name,
-            "CHANNEL(pjsip,call-id)": f"{channel.id}@sim" if channel.name.startswith("PJSIP/") else "",
+            "CHANNEL(pjsip,call-id)": f"{channel.id}@sim"
+            if channel.name.startswith("PJSIP/")
+            else "",
             "UNIQUEID": channel.id,
         }
         if variable in functions:
@@ -602,8 +621,15 @@ class SimAsterisk:
 
     # -- snoop and external media ------------------------------------------------------------
 
-    def snoop(self, channel_id: str, spy: str, whisper: str, app: str | None,
-              app_args: str | None, snoop_id: str | None) -> Channel:
+    def snoop(
+        self,
+        channel_id: str,
+        spy: str,
+        whisper: str,
+        app: str | None,
+        app_args: str | None,
+        snoop_id: str | None,
+    ) -> Channel:
         target = self.channel(channel_id)
         if not app:
             raise ApiError(400, "Application name is required")
@@ -620,12 +646,22 @@ class SimAsterisk:
         self.channels[snoop.id] = snoop
         self.sources.snoops[snoop.id] = (target.id, spy)
         self.bus.app(app).channel_ids.add(snoop.id)
-        self._enter_stasis(snoop, app, app_args.split(",") if app_args else [], dialplan_event=False)
+        self._enter_stasis(
+            snoop, app, app_args.split(",") if app_args else [], dialplan_event=False
+        )
         return snoop
 
-    def external_media(self, *, app: str | None, external_host: str | None, channel_id: str | None,
-                       media_format: str | None, encapsulation: str, transport: str,
-                       variables: dict[str, str]) -> Channel:
+    def external_media(
+        self,
+        *,
+        app: str | None,
+        external_host: str | None,
+        channel_id: str | None,
+        media_format: str | None,
+        encapsulation: str,
+        transport: str,
+        variables: dict[str, str],
+    ) -> Channel:
         if not app:
             raise ApiError(400, "app cannot be empty")
         if not external_host and transport != "websocket":

@@ -62,9 +62,11 @@ def _mix(frames: list[Pcm]) -> Pcm:
     if not frames:
         return SILENCE
     if len(frames) == 1:
-        return frames[0]
+        only: Pcm = frames[0]
+        return only
     total = np.sum(np.stack(frames).astype(np.int32), axis=0)
-    return np.clip(total, -32768, 32767).astype(np.int16)
+    mixed: Pcm = np.clip(total, -32768, 32767).astype(np.int16)
+    return mixed
 
 
 class MediaClock:
@@ -118,7 +120,9 @@ class MediaClock:
         for recording in list(s.recordings.values()):
             if recording.paused:
                 continue
-            frame = SILENCE if recording.muted else self._recorded(recording.target_uri, heard, played)
+            frame = (
+                SILENCE if recording.muted else self._recorded(recording.target_uri, heard, played)
+            )
             recording.frames.append(frame.astype("<i2").tobytes())
             if recording.max_samples and recording.sample_count >= recording.max_samples:
                 self._on_recording_full(recording)

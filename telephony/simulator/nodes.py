@@ -23,6 +23,9 @@ from telephony.simulator.control import control_routes
 from telephony.simulator.core import PartyBook, SimAsterisk
 from telephony.simulator.model import JsonDict
 
+# Asterisk's sample ari.conf user; dev and tests use the same.
+DEV_USER = "voipbin"
+DEV_PASS = DEV_USER  # the sample config uses the user name as password
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 
@@ -65,8 +68,8 @@ class Simulator:
         specs: list[NodeSpec],
         *,
         recordings_dir: Path,
-        username: str = "voipbin",
-        password: str = "voipbin",
+        username: str = DEV_USER,
+        password: str = DEV_PASS,
         time_scale: float = 1.0,
         unscripted_answer_delay: float = 1.0,
     ) -> None:
@@ -179,16 +182,20 @@ class Simulator:
                 continue
             for channel in node.core.channels.values():
                 call = node.core.calls.get(channel.id)
-                calls.append({
-                    "node": node.spec.name,
-                    "id": channel.id,
-                    "name": channel.name,
-                    "state": channel.state,
-                    "address": channel.address,
-                    "stasis": channel.stasis_app is not None,
-                    "bridge_id": channel.bridge_id,
-                    "received_dtmf": call.received_dtmf if call and call.ours is channel else "",
-                })
+                calls.append(
+                    {
+                        "node": node.spec.name,
+                        "id": channel.id,
+                        "name": channel.name,
+                        "state": channel.state,
+                        "address": channel.address,
+                        "stasis": channel.stasis_app is not None,
+                        "bridge_id": channel.bridge_id,
+                        "received_dtmf": call.received_dtmf
+                        if call and call.ours is channel
+                        else "",
+                    }
+                )
         return calls
 
     def describe_nodes(self) -> list[JsonDict]:
@@ -209,8 +216,8 @@ async def run_simulator(
     nodes: list[NodeSpec],
     *,
     recordings_dir: Path | None = None,
-    username: str = "voipbin",
-    password: str = "voipbin",
+    username: str = DEV_USER,
+    password: str = DEV_PASS,
     time_scale: float = 1.0,
     unscripted_answer_delay: float = 1.0,
 ) -> None:

@@ -36,7 +36,7 @@ class Params:
     def path(self, name: str) -> str:
         return self._path[name]
 
-    def str(self, name: str) -> str | None:
+    def text(self, name: str) -> str | None:
         if name in self._path:
             return self._path[name]
         if name in self._body and self._body[name] is not None:
@@ -48,19 +48,19 @@ class Params:
             return str(value)
         return self._query.get(name)
 
-    def str_or(self, name: str, default: str) -> str:
-        value = self.str(name)
+    def text_or(self, name: str, default: str) -> str:
+        value = self.text(name)
         return default if value is None or value == "" else value
 
-    def int(self, name: str, default: int) -> int:
-        value = self.str(name)
+    def integer(self, name: str, default: int) -> int:
+        value = self.text(name)
         try:
             return int(value) if value is not None else default
         except ValueError:
             return default
 
-    def bool(self, name: str, default: bool) -> bool:
-        value = self.str(name)
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.text(name)
         return default if value is None else value.lower() in ("true", "1", "yes")
 
     def variables(self) -> dict[str, str]:
@@ -74,5 +74,5 @@ class Params:
     def first_media(self) -> list[str]:
         """A media list is one comma-separated value; a repeated `media` plays only the
         first (trace 05)."""
-        value = self.str("media")
+        value = self.text("media")
         return [m for m in value.split(",")] if value else []

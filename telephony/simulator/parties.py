@@ -8,7 +8,6 @@ for one call; the same scripts drive outbound parties, inbound callers and the b
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -75,7 +74,7 @@ FOREVER_SECONDS = 24 * 3600.0
 async def run_script(script: Script, actor: PartyActor, sleep: Sleep) -> None:
     """Play `script` on `actor`; returns when the script ends (the party then stays)."""
     for step in script:
-        (kind, value), = step.items()
+        ((kind, value),) = step.items()
         if kind == "ring":
             await actor.dialplan("Ringing", "")
             await actor.ring()

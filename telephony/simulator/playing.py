@@ -31,8 +31,14 @@ class Playing:
 
     # -- playbacks ---------------------------------------------------------------------------
 
-    def play(self, target_uri: str, app: str, media: list[str], playback_id: str | None,
-             language: str | None) -> JsonDict:
+    def play(
+        self,
+        target_uri: str,
+        app: str,
+        media: list[str],
+        playback_id: str | None,
+        language: str | None,
+    ) -> JsonDict:
         media = [m for m in media if m]
         if not media:
             raise ApiError(500, "Failed to queue media for playback")
@@ -160,8 +166,17 @@ class Playing:
             raise ApiError(400, "Invalid recording name")
         return path
 
-    def record(self, target_uri: str, app: str, *, name: str | None, fmt: str | None,
-               max_duration: int, if_exists: str, terminate_on: str) -> JsonDict:
+    def record(
+        self,
+        target_uri: str,
+        app: str,
+        *,
+        name: str | None,
+        fmt: str | None,
+        max_duration: int,
+        if_exists: str,
+        terminate_on: str,
+    ) -> JsonDict:
         if not fmt or fmt not in RECORDING_FORMATS:
             raise ApiError(422, "specified format is unknown on this system")
         if not name:
@@ -174,8 +189,9 @@ class Playing:
             raise ApiError(409, "Recording with same name already in progress")
         if if_exists == "fail" and self.path_for(name, fmt).exists():
             raise ApiError(422, "Recording with same name already exists on the system")
-        recording = LiveRecording(name, fmt, target_uri, max_duration_seconds=max_duration,
-                                  terminate_on=terminate_on)
+        recording = LiveRecording(
+            name, fmt, target_uri, max_duration_seconds=max_duration, terminate_on=terminate_on
+        )
         stream = RecordingStream(name, target_uri, max_samples=max_duration * 8000)
         if if_exists == "append" and self.path_for(name, fmt).exists():
             stream.frames.append(self._read_pcm(self.path_for(name, fmt)).tobytes())

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import structlog
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from voipbin.errors import DomainError, ErrorCode
@@ -46,42 +46,30 @@ def _field_from(message: str) -> str:
 
 def classify(error: GraphQLError, phase: str | None) -> GraphQLError:
     """The client-facing form of one error."""
-    ext = dict(error.extensions or {})
-    if "code" in ext:
+    if "code" in (error.extensions or {}):
         return error
     original = error.original_error
     if isinstance(original, DomainError):
         return GraphQLError(
             original.message, nodes=error.nodes, path=error.path, extensions=original.extensions()
         )
-    if original is None:
-        message = error.message
-        if phase == "parse":
-            code = ErrorCode.QUERY_TOO_COMPLEX if "tokens" in message else ErrorCode.GRAPHQL_PARSE_FAILED
-            return GraphQLError(message, extensions={"code": code.value})
-        if any(p in message for p in _VALUE_PROBLEMS):
-            return GraphQLError(
-                message, nodes=error.nodes, path=error.path,
-                extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": _field_from(message)},
-            )
-        if phase == "validate":
-            return GraphQLError(
-                message, nodes=error.nodes,
-                extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value},
-            )
-    if original is not None and _is_value_error(original):
-        # Scalar parsing (UUID, DateTime, enums) raises ValueError inside graphql-core.
+    message = error.message
+    if phase == "parse" or isinstance(error, GraphQLSyntaxError):
+        code = ErrorCode.QUERY_TOO_COMPLEX if "tokens" in message else ErrorCode.GRAPHQL_PARSE_FAILED
+        return GraphQLError(message, extensions={"code": code.value})
+    if phase == "validate" and not any(p in message for p in _VALUE_PROBLEMS):
         return GraphQLError(
-            error.message, nodes=error.nodes, path=error.path,
-            extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": _field_from(error.message)},
+            message, nodes=error.nodes, extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value}
+        )
+    if phase == "validate" or error.path is None:
+        # A bad literal value, or variables that failed coercion before any resolver ran.
+        return GraphQLError(
+            message, nodes=error.nodes,
+            extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": _field_from(message)},
         )
     log.error("graphql_internal_error", error=repr(original or error), path=error.path,
               exc_info=original if isinstance(original, BaseException) else None)
     return GraphQLError(INTERNAL_MESSAGE, path=error.path, extensions={"code": ErrorCode.INTERNAL.value})
-
-
-def _is_value_error(exc: BaseException) -> bool:
-    return type(exc) in (ValueError, TypeError) and "coerc" in str(exc).lower()
 
 
 def map_errors(errors: list[GraphQLError], phase: str | None) -> None:
@@ -91,11 +79,6 @@ def map_errors(errors: list[GraphQLError], phase: str | None) -> None:
 class ErrorCodeExtension(SchemaExtension):
     """Rewrites every error in place after the operation, for HTTP and WebSocket alike."""
 
-    def on_parse(self) -> Iterator[None]:
-        yield
-        if self.execution_context.pre_execution_errors:
-            self._phase = "parse"
-
     def on_validate(self) -> Iterator[None]:
         yield
         if self.execution_context.pre_execution_errors:
@@ -104,6 +87,9 @@ class ErrorCodeExtension(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         self._phase: str | None = None
         yield
+        if self.execution_context.graphql_document is None:
+            # ParserCache parses inside its own hook, so parse failures are seen here.
+            self._phase = "parse"
         result: Any = self.execution_context.result
         errors = getattr(result, "errors", None) if result is not None else None
         if errors is None:

@@ -16,16 +16,18 @@ from typing import Any
 
 import orjson
 import structlog
-from graphql import OperationType
+from strawberry.types.graphql import OperationType
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
-from strawberry.exceptions import InvalidOperationTypeError, MissingQueryError
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from resolvers.context import build_context
+from resolvers.errors import map_errors
 from resolvers.root import build_schema
 from voipbin.auth.principal import Principal, RequestMeta
 from voipbin.config import Settings
@@ -141,6 +143,9 @@ class GraphQLHTTP:
             return error_response(ErrorCode.BAD_REQUEST, f"Bad request: {exc}", 400)
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
+            # Errors raised before the operation hook ran (a parse failure inside the
+            # parser cache) reach here unmapped; mapping is idempotent for the rest.
+            map_errors(result.errors, None)
             body["errors"] = [e.formatted for e in result.errors]
         GRAPHQL_DURATION.labels(
             operation_type=_op_type(query), operation_name=(op_name or "anonymous")[:64],

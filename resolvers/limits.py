@@ -43,10 +43,12 @@ class _Walker:
         depth = cost = 0
         for node in sel.selections:
             if isinstance(node, FieldNode):
+                if node.selection_set is None:
+                    depth = max(depth, 1)
+                    continue  # scalars are free: cost counts objects fetched
                 d, c = self.measure(node.selection_set, seen)
-                mult = self._page_size(node)
                 depth = max(depth, d + 1)
-                cost += 1 + mult * c
+                cost += 1 + self._page_size(node) * c
             elif isinstance(node, InlineFragmentNode):
                 d, c = self.measure(node.selection_set, seen)
                 depth, cost = max(depth, d), cost + c

@@ -51,9 +51,9 @@ def build_schema(limits: LimitSettings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         extensions=[
             ErrorCodeExtension,
-            MaxTokensLimiter(max_token_count=limits.max_tokens),
-            ParserCache(maxsize=1000),
-            ValidationCache(maxsize=1000),
-            AddValidationRules(rules),
+            lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+            lambda: ParserCache(maxsize=1000),
+            lambda: ValidationCache(maxsize=1000),
+            lambda: AddValidationRules(rules),
         ],
     )

@@ -30,3 +30,13 @@ def session_family_key(family_id: UUID | str) -> str:
 
 def access_key_hash_key(token_sha256: str) -> str:
     return f"access_key_hash:{token_sha256}"
+
+
+def all_customer_events_pattern() -> str:
+    """Pattern one API process subscribes to once; it fans events out in-process."""
+    return "events:customer:*"
+
+
+def ws_connections_key(customer_id: UUID | str) -> str:
+    """Sorted set of a customer's open WebSocket connections, scored by expiry time."""
+    return f"ws_connections:{customer_id}"

@@ -26,7 +26,7 @@ async def next_sequence(session: AsyncSession, resource_type: str, resource_id: 
             index_elements=["resource_type", "resource_id"],
             set_={"last_sequence": ResourceSequence.last_sequence + 1},  # type: ignore[operator]
         )
-        .returning(ResourceSequence.last_sequence)
+        .returning(ResourceSequence.__table__.c.last_sequence)  # type: ignore[attr-defined]
     )
     return int((await session.execute(stmt)).scalar_one())
 

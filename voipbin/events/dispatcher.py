@@ -1,0 +1,180 @@
+"""The outbox dispatcher (worker process): outbox rows → Redis (live) + webhook starts.
+
+One turn, for up to `batch_size` unpublished rows:
+
+1. assign `published_seq` (contiguous, in row order) and commit;
+2. publish every envelope to its customer's Redis channel, start webhook deliveries;
+3. set `tm_publish` and commit.
+
+A crash between 1 and 3 leaves rows with a sequence and no `tm_publish`; the next turn
+(of this or another replica) publishes them again with the same sequence and event id
+(at-least-once; webhook starts are idempotent by workflow id, subscribers drop anything
+not above the last sequence they saw). Because the sequence is committed before the
+Redis publish, a subscriber that registers and then reads the outbox can never miss an
+event between the two (the seam of `afterEventId`).
+
+Replicas: only the holder of a session-level advisory lock dispatches; the others wait
+as standbys and take over when its connection dies. Parallel replicas with
+`SKIP LOCKED` would publish in a different order than the sequence commits, which is
+exactly the gap the sequence exists to prevent, so the lock serialises them instead.
+The rows are still selected `FOR UPDATE SKIP LOCKED`, so a leader that lost its lock
+mid-turn cannot step on the new leader's rows.
+
+Wake-ups: LISTEN on the channel `emit` notifies at commit, plus polling as the safety
+net. Published events older than the retention window are pruned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+
+import asyncpg  # type: ignore[import-untyped]
+import sqlalchemy as sa
+import structlog
+from redis.asyncio import Redis
+
+from voipbin.config import EventSettings
+from voipbin.db import SessionFactory, transaction, utcnow
+from voipbin.events.envelope import Envelope
+from voipbin.events.models import OutboxEvent
+from voipbin.events.outbox import NOTIFY_CHANNEL
+from voipbin.keys import customer_events_channel
+
+log = structlog.get_logger(__name__)
+
+LEADER_LOCK_KEY = 0x766F6970_6F757462  # "voipoutb": one dispatcher leader per database
+
+OnPublished = Callable[[Sequence[Envelope]], Awaitable[None]]
+
+
+def _dsn(database_url: str) -> str:
+    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        sessions: SessionFactory,
+        redis: Redis,
+        settings: EventSettings,
+        on_published: OnPublished | None = None,
+    ) -> None:
+        self._dsn = _dsn(database_url)
+        self._sessions = sessions
+        self._redis = redis
+        self._settings = settings
+        self._on_published = on_published
+        self._wake = asyncio.Event()
+        self._last_prune = 0.0
+
+    async def run(self) -> None:
+        """Dispatch until cancelled; reconnects after database errors."""
+        while True:
+            try:
+                await self._run_connected()
+            except (OSError, asyncpg.PostgresError, sa.exc.DBAPIError) as exc:
+                log.warning("outbox_dispatcher_reconnecting", error=str(exc))
+                await asyncio.sleep(self._settings.poll_interval_seconds)
+
+    async def _run_connected(self) -> None:
+        conn = await asyncpg.connect(self._dsn)
+        try:
+            await self._become_leader(conn)
+            await conn.add_listener(NOTIFY_CHANNEL, self._notified)
+            log.info("outbox_dispatcher_leading")
+            while True:
+                self._wake.clear()
+                published = await self.publish_batch()
+                await self._maybe_prune()
+                if published >= self._settings.batch_size:
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._settings.poll_interval_seconds)
+                if conn.is_closed():
+                    raise OSError("dispatcher connection lost")
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(conn.close(timeout=2))
+
+    async def _become_leader(self, conn: asyncpg.Connection) -> None:
+        # polling a lock held by another process: there is no in-process event to await
+        while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", LEADER_LOCK_KEY):  # noqa: ASYNC110
+            await asyncio.sleep(self._settings.poll_interval_seconds)
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+    async def publish_batch(self) -> int:
+        """One turn of steps 1-3 above; returns how many events it published."""
+        events = await self._claim()
+        if not events:
+            return 0
+        await self.publish(events)
+        if self._on_published is not None:
+            await self._on_published(events)
+        await self.mark_published(events)
+        return len(events)
+
+    async def _claim(self) -> list[Envelope]:
+        async with transaction(self._sessions) as session:
+            stmt = (
+                sa.select(OutboxEvent)
+                .where(OutboxEvent.tm_publish.is_(None))  # type: ignore[union-attr]
+                .order_by(
+                    OutboxEvent.published_seq.asc().nulls_last(),  # type: ignore[union-attr]
+                    OutboxEvent.position.asc(),  # type: ignore[union-attr]
+                )
+                .limit(self._settings.batch_size)
+                .with_for_update(skip_locked=True)
+            )
+            rows = list((await session.execute(stmt)).scalars())
+            fresh = [r for r in rows if r.published_seq is None]
+            if fresh:
+                last = (
+                    await session.execute(sa.select(sa.func.max(OutboxEvent.published_seq)))
+                ).scalar_one()
+                for offset, row in enumerate(fresh, start=1):
+                    row.published_seq = int(last or 0) + offset
+            return [Envelope.from_row(r) for r in rows]
+
+    async def publish(self, events: Sequence[Envelope]) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for event in events:
+                pipe.publish(customer_events_channel(event.customer_id), event.to_json())
+            await pipe.execute()
+
+    async def mark_published(self, events: Sequence[Envelope]) -> None:
+        seqs = [e.published_seq for e in events]
+        async with transaction(self._sessions) as session:
+            await session.execute(
+                sa.update(OutboxEvent)
+                .where(OutboxEvent.published_seq.in_(seqs))  # type: ignore[union-attr]
+                .values(tm_publish=utcnow())
+            )
+
+    async def _maybe_prune(self) -> None:
+        now = time.monotonic()
+        if now - self._last_prune < self._settings.prune_interval_seconds:
+            return
+        self._last_prune = now
+        deleted = await self.prune()
+        if deleted:
+            log.info("outbox_pruned", deleted=deleted)
+
+    async def prune(self) -> int:
+        """Deletes published events older than the retention window."""
+        cutoff = utcnow() - timedelta(seconds=self._settings.retention_seconds)
+        async with transaction(self._sessions) as session:
+            result = await session.execute(
+                sa.delete(OutboxEvent).where(
+                    OutboxEvent.tm_publish.is_not(None),  # type: ignore[union-attr]
+                    OutboxEvent.tm_publish < cutoff,  # type: ignore[operator,arg-type]
+                )
+            )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

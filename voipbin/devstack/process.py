@@ -84,11 +84,15 @@ class ManagedProcess:
         assert self._proc is not None, f"{self.name} was never started"
         return await self._proc.wait()
 
-    async def stop(self, grace: float = DEFAULT_GRACE_SECONDS) -> None:
-        """SIGTERM the group, SIGKILL it after `grace` seconds, leave nothing behind."""
+    async def stop(self, grace: float = DEFAULT_GRACE_SECONDS) -> bool:
+        """SIGTERM the group, SIGKILL it after `grace` seconds, leave nothing behind.
+
+        Returns True when SIGKILL was needed (worth telling: the child ignored SIGTERM).
+        """
         if self._proc is None:
-            return
+            return False
         pgid = self._proc.pid  # leader of its own session: pgid == pid
+        killed = False
         if self._proc.returncode is None:
             _signal_group(pgid, signal.SIGTERM)
             try:
@@ -96,7 +100,8 @@ class ManagedProcess:
             except TimeoutError:
                 _signal_group(pgid, signal.SIGKILL)
                 await self._proc.wait()
-        await _sweep_group(pgid, grace)
+                killed = True
+        return await _sweep_group(pgid, grace) or killed
 
     def tail(self, lines: int = 40) -> list[str]:
         """The last lines this run wrote to its log (after our header line)."""
@@ -130,15 +135,20 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
-async def _sweep_group(pgid: int, grace: float) -> None:
+async def _sweep_group(pgid: int, grace: float) -> bool:
     # The leader is gone, but a grandchild (a hypercorn worker, a shell's child) may
     # still hold a port. Give it the same SIGTERM-then-SIGKILL treatment.
     if not group_members(pgid):
-        return
+        return False
     _signal_group(pgid, signal.SIGTERM)
     for _ in range(max(1, int(grace / 0.1))):
         if not group_members(pgid):
-            return
+            return False
         await asyncio.sleep(0.1)
-    if group_members(pgid):
-        _signal_group(pgid, signal.SIGKILL)
+    _signal_group(pgid, signal.SIGKILL)
+    # SIGKILL cannot be refused; wait for the kernel to finish so ports are free on return.
+    for _ in range(50):
+        if not group_members(pgid):
+            break
+        await asyncio.sleep(0.1)
+    return True

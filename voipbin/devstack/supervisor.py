@@ -188,7 +188,8 @@ class _Supervisor:
         for child in reversed(self.children):
             if child.running:
                 _say(f"stopping {child.name}")
-            await child.stop(CHILD_GRACE_SECONDS)
+            if await child.stop(CHILD_GRACE_SECONDS):
+                _say(f"{child.name} ignored SIGTERM for {CHILD_GRACE_SECONDS:.0f} s; killed")
         await self.backends.stop()
 
     def _banner(self, backends: Backends, seed_lines: list[str]) -> list[str]:

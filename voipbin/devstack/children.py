@@ -82,7 +82,7 @@ def voipbin_argv() -> list[str]:
 def dev_children(
     *, api_port: int, temporal_address: str, recordings_dir: Path, with_simulator: bool
 ) -> list[ChildSpec]:
-    temporal_port = int(temporal_address.rsplit(":", 1)[1])
+    temporal_port = temporal_frontend_port(temporal_address)
     voipbin = voipbin_argv()
     children: list[ChildSpec] = []
     if with_simulator:
@@ -120,6 +120,12 @@ def dev_children(
         ),
     ]
     return children
+
+
+def temporal_frontend_port(address: str) -> int:
+    """The port of a `host:port` Temporal address (7233, Temporal's default, if absent)."""
+    _, _, port = address.rpartition(":")
+    return int(port) if port.isdigit() else 7233
 
 
 def child_env(

@@ -64,7 +64,9 @@ class _Supervisor:
     async def run(self) -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        # SIGHUP too: closing the terminal must not kill us before the children, which
+        # live in their own sessions and would otherwise run on unsupervised.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
         startup = asyncio.create_task(self._start_all())
         stopping = asyncio.create_task(stop.wait())

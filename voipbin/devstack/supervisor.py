@@ -73,7 +73,7 @@ class _Supervisor:
         try:
             await asyncio.wait({startup, stopping}, return_when=asyncio.FIRST_COMPLETED)
             if not startup.done():
-                _say("interrupted during startup; stopping")
+                _say("interrupted during startup")
                 startup.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await startup
@@ -116,6 +116,7 @@ class _Supervisor:
         )
         from voipbin.seed import seed_demo
 
+        _say("seeding the demo customer (idempotent)")
         report = await seed_demo(seeded)
 
         if not self.with_simulator:

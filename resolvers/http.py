@@ -147,19 +147,22 @@ class GraphQLHTTP:
             # parser cache) reach here unmapped; mapping is idempotent for the rest.
             map_errors(result.errors, None)
             body["errors"] = [e.formatted for e in result.errors]
+        op_type, name = _operation_label(query, op_name)
         GRAPHQL_DURATION.labels(
-            operation_type=_op_type(query), operation_name=(op_name or "anonymous")[:64],
-            outcome="error" if result.errors else "ok",
+            operation_type=op_type, operation_name=name, outcome="error" if result.errors else "ok"
         ).observe(time.perf_counter() - started)
         return _json(body)
 
 
-def _op_type(query: str) -> str:
-    head = query.lstrip()[:12].lower()
-    for kind in ("mutation", "subscription"):
-        if head.startswith(kind):
-            return kind
-    return "query"
+_OPERATION = re.compile(r"^\s*(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?")
+
+
+def _operation_label(query: str, op_name: str | None) -> tuple[str, str]:
+    """Metric labels from the document head, without a second parse (bounded names)."""
+    m = _OPERATION.match(query)
+    kind = m.group(1) if m else "query"
+    name = op_name or (m.group(2) if m and m.group(2) else "anonymous")
+    return kind, name[:64]
 
 
 class RequestIdMiddleware:

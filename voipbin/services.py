@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
 from redis.asyncio import Redis
-from temporalio.client import Client
 from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
 
 from voipbin.agents.service import AgentService
 from voipbin.audit.queries import AuditQueries
@@ -16,9 +17,13 @@ from voipbin.cache import Cache
 from voipbin.config import Settings
 from voipbin.customers.service import CustomerService
 from voipbin.db import SessionFactory, create_engine, session_factory
+from voipbin.events.hub import EventHub
+from voipbin.events.service import EventService
 from voipbin.ratelimit import Limit, RateLimiter
 from voipbin.redis_client import connect_redis
 from voipbin.temporal_client import connect_temporal
+from voipbin.webhooks.service import WebhookService
+from voipbin.webhooks.ssrf import UrlGuard
 
 
 @dataclass
@@ -35,6 +40,11 @@ class Services:
     auth: AuthService
     agents: AgentService
     audit: AuditQueries
+    http: httpx.AsyncClient
+    event_hub: EventHub
+    events: EventService
+    url_guard: UrlGuard
+    webhooks: WebhookService
 
     _temporal: Client | None = None
 
@@ -45,6 +55,8 @@ class Services:
         return self._temporal
 
     async def close(self) -> None:
+        await self.event_hub.close()
+        await self.http.aclose()
         await self.redis.aclose()
         await self.engine.dispose()
 
@@ -59,7 +71,17 @@ def build_services(settings: Settings) -> Services:
     access_keys = AccessKeyService(settings, sessions, cache, customers)
     auth = AuthService(settings, sessions, redis, limiter, customers, access_keys)
     limits = settings.limits
-    return Services(
+    http = httpx.AsyncClient(
+        timeout=settings.webhooks.request_timeout_seconds, follow_redirects=False
+    )
+    event_hub = EventHub(redis)
+    url_guard = UrlGuard(settings)
+    holder: dict[str, Services] = {}
+
+    async def temporal() -> Client:
+        return await holder["services"].temporal()
+
+    services = Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
@@ -72,4 +94,11 @@ def build_services(settings: Settings) -> Services:
         auth=auth,
         agents=AgentService(sessions, limits.max_page_size, auth.revoke_agent),
         audit=AuditQueries(sessions, limits.max_page_size),
+        http=http,
+        event_hub=event_hub,
+        events=EventService(sessions, event_hub, settings.events),
+        url_guard=url_guard,
+        webhooks=WebhookService(settings, sessions, temporal, url_guard, http),
     )
+    holder["services"] = services
+    return services

@@ -22,6 +22,7 @@ from voipbin.events.outbox import emit
 from voipbin.keys import resource_key
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.serialize import public_dict
+from voipbin.webhooks.ssrf import UrlGuard
 from voipbin import validation as v
 
 RESOURCE = "customer"
@@ -66,6 +67,7 @@ class CustomerService:
         self._settings = settings
         self._sessions = sessions
         self._cache = cache
+        self._url_guard = UrlGuard(settings)
 
     async def get_cached(self, customer_id: UUID) -> Customer | None:
         async def load() -> Customer | None:
@@ -106,6 +108,8 @@ class CustomerService:
         self, principal: Principal, meta: RequestMeta, data: CreateCustomer
     ) -> Customer:
         principal.require(Permission.PLATFORM_ADMIN)
+        if data.webhook_uri.strip():
+            await self._url_guard.check("webhookUri", v.http_url("webhookUri", data.webhook_uri))
         customer = Customer(
             name=v.text("name", data.name, max_length=255, required=True),
             detail=v.text("detail", data.detail, max_length=2000),
@@ -157,6 +161,8 @@ class CustomerService:
             changes["address"] = v.text("address", data.address, max_length=500)
         if data.webhook_uri is not None:
             changes["webhook_uri"] = v.http_url("webhookUri", data.webhook_uri)
+            if changes["webhook_uri"]:
+                await self._url_guard.check("webhookUri", changes["webhook_uri"])
         if data.webhook_method is not None:
             changes["webhook_method"] = _check_method(data.webhook_method)
         return await self._apply(principal, meta, changes, "customer.update")

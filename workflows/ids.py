@@ -1,0 +1,10 @@
+"""Workflow ids (DESIGN §7): the id is how Temporal guarantees one live run per thing."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+
+def webhook_workflow_id(event_id: UUID | str, webhook_id: UUID | str) -> str:
+    """One delivery of one event to one endpoint (the customer's own URL uses its id)."""
+    return f"webhook:{event_id}:{webhook_id}"

@@ -1,0 +1,5 @@
+"""Task queue names, one per domain."""
+
+from __future__ import annotations
+
+WEBHOOKS = "webhooks"

@@ -81,6 +81,7 @@ class Bridging:
         for channel_id in bridge.channels:
             channel = self.node.channels[channel_id]
             peers = ",".join(self._peer_names(bridge, channel_id))
+            channel.variables["BRIDGEPEER"] = peers
             self.node.bus.channel_event(
                 "ChannelVarset", channel, variable="BRIDGEPEER", value=peers
             )
@@ -121,7 +122,8 @@ class Bridging:
         if bridge is None or channel.id not in bridge.channels:
             return
         bridge.channels.remove(channel.id)
-        if by_api:
+        if by_api and channel.variables.pop("BRIDGEPEER", ""):
+            # Reset only if it was ever set: a lone member has none (trace 07b).
             self.node.bus.channel_event("ChannelVarset", channel, variable="BRIDGEPEER", value="")
         self.node.bus.bridge_event("ChannelLeftBridge", bridge, channel)
         if by_api and not bridge.explicit_subscription:

@@ -111,6 +111,11 @@ class EventBus:
                 subscribed = bridge.id in app.bridge_ids
             self._send(app.name, event_type, body, subscribed)
 
+    def device_event(self, device: str, state: str) -> None:
+        body: JsonDict = {"device_state": {"name": device, "state": state}}
+        for app in self.apps.values():
+            self._send(app.name, "DeviceStateChanged", body, False)
+
     def app_event(self, app: str, event_type: str, **fields: object) -> None:
         """Playback and recording events go to the app that started them."""
         self._send(app, event_type, dict(fields), True)

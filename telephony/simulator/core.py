@@ -213,6 +213,19 @@ class SimAsterisk:
         ours.peer_id, far.peer_id = far.id, ours.id
         return ours, far
 
+    def _announce_created(self, call: Call) -> None:
+        """ChannelCreated comes before any app subscription, so only subscribeAll
+        sockets see it (trace 07c)."""
+        self.bus.channel_event("ChannelCreated", call.ours)
+        if call.far is not None:
+            self.bus.channel_event("ChannelCreated", call.far)
+
+    def device_state(self, call: Call, state: str) -> None:
+        """Endpoint device states, seen by subscribeAll sockets only (trace 07c)."""
+        device = call.ours.name.rsplit("-", 1)[0]
+        for _ in range(2 if call.far is not None else 1):
+            self.bus.device_event(device, state)
+
     def _register(self, call: Call) -> None:
         self.channels[call.ours.id] = call.ours
         self.calls[call.ours.id] = call
@@ -239,13 +252,19 @@ class SimAsterisk:
         ours, far = self._new_pair(parsed, channel_id, other_channel_id)
         ours.caller = parse_caller_id(caller_id)
         ours.connected = CallerId(ours.caller.name, ours.caller.number)
-        ours.dialplan.app_name, ours.dialplan.app_data = "AppDial2", "(Outgoing Line)"
         ours.stasis_args = app_args.split(",") if app_args else []
         ours.owned_by_app = True
         ours.variables.update(variables)
         script = self.parties.script_for(parsed.technology, parsed.address, parsed.context)
         call = Call(ours, far, "originate", script, parsed.resource, app or "", timeout=timeout)
         self._register(call)
+        self._announce_created(call)
+        # Dial's outgoing side shows AppDial2 from here until Stasis, and again at the end.
+        ours.resting_app = ("AppDial2", "(Outgoing Line)")
+        ours.dialplan.app_name, ours.dialplan.app_data = ours.resting_app
+        self.bus.channel_event(
+            "ChannelDialplan", ours, dialplan_app="AppDial2", dialplan_app_data="(Outgoing Line)"
+        )
         if app:
             # An originate subscribes the app to both halves of a Local pair (README).
             self.bus.app(app).channel_ids.add(ours.id)
@@ -297,6 +316,7 @@ class SimAsterisk:
         script = self.parties.script_for(parsed.technology, parsed.address, parsed.context)
         call = Call(ours, far, "dial", script, parsed.resource, app)
         self._register(call)
+        self._announce_created(call)
         # Only the created channel is subscribed; its `;2` half stays silent (trace 01b).
         self.bus.app(app).channel_ids.add(ours.id)
         snapshot = Channel(**{**ours.__dict__, "dialplan": Dialplan(**ours.dialplan.__dict__)})
@@ -390,8 +410,7 @@ class SimAsterisk:
     def _destroy(self, channel: Channel, cause: int) -> None:
         if channel.id not in self.channels:
             return
-        if channel.owned_by_app and channel.dialplan.app_name == "Stasis":
-            channel.dialplan.app_name, channel.dialplan.app_data = "AppDial2", "(Outgoing Line)"
+        channel.dialplan.app_name, channel.dialplan.app_data = channel.resting_app
         self.bus.channel_event(
             "ChannelDestroyed", channel, cause=cause, cause_txt=cause_text(cause)
         )
@@ -459,6 +478,8 @@ class SimAsterisk:
             far = call.far
             self.bus.channel_event("ChannelHangupRequest", far, cause=cause)
             self._destroy(channel, cause)
+            if call.answered:
+                self.device_state(call, "NOT_INUSE")
             self.bus.channel_event("ChannelHangupRequest", far, cause=16, soft=True)
             self._destroy(far, cause)
         else:
@@ -481,6 +502,8 @@ class SimAsterisk:
         elif call.mode == "originate":
             self._dial_event(call, DIAL_STATUS_BY_CAUSE.get(cause, "NOANSWER"))
         self._destroy(ours, cause)
+        if call.answered:
+            self.device_state(call, "NOT_INUSE")
 
     def _originate_failed(self, call: Call, status: str, our_cause: int, far_cause: int) -> None:
         """Originate towards a busy/congested party: the dial fails at the indication."""
@@ -615,9 +638,11 @@ class SimAsterisk:
         elif value:
             channel.variables[variable] = value
         else:
-            # Setting an empty value unsets the variable (trace 08).
+            # Setting an empty value unsets the variable, silently (trace 08).
             channel.variables.pop(variable, None)
-        self.bus.channel_event("ChannelVarset", channel, variable=variable, value=value)
+        # Dialplan-function writes and unsets emit no ChannelVarset (trace 08).
+        if value and "(" not in variable:
+            self.bus.channel_event("ChannelVarset", channel, variable=variable, value=value)
 
     # -- snoop and external media ------------------------------------------------------------
 
@@ -750,6 +775,7 @@ class CallParty:
         if call.far is not None:
             node._state(call.far, "Up")
         node._state(call.ours, "Up")
+        node.device_state(call, "INUSE")
         node._dial_event(call, "ANSWER")
         if call.mode == "originate" and call.app:
             # An originated channel enters Stasis only once answered (trace 01).
@@ -791,6 +817,8 @@ class CallParty:
             if not self._live():
                 return
             self.node.party_dtmf(self.call, digit, 100)
+        # SendDTMF pauses once more after the last digit before the dialplan goes on.
+        await self.node.sleep(0.25)
 
     async def say(self, text: str) -> None:
         samples = await self.node.library.speech(text)

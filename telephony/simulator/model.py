@@ -123,6 +123,9 @@ class Channel:
     dialstring: str = ""
     peer_id: str | None = None
     bridge_id: str | None = None
+    # What `dialplan.app_*` shows once the channel is destroyed: "AppDial2" for an
+    # originated channel, "" otherwise (traces 01, 01b).
+    resting_app: tuple[str, str] = ("", "")
     hangup_requested: bool = False
     muted: bool = False
     held: bool = False

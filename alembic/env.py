@@ -42,7 +42,9 @@ def run() -> None:
         _configure(connection)
         return
     if context.is_offline_mode():
-        context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+        context.configure(
+            url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata
+        )
         with context.begin_transaction():
             context.run_migrations()
         return

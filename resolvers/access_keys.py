@@ -14,12 +14,18 @@ from schema.common import Connection
 class AccessKeyQueries:
     @strawberry.field
     async def access_key(self, info: Info, id: UUID) -> AccessKey:
-        return AccessKey.from_model(await info.context.services.access_keys.get(info.context.user, id))
+        return AccessKey.from_model(
+            await info.context.services.access_keys.get(info.context.user, id)
+        )
 
     @strawberry.field
     async def access_keys(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[AccessKey]:
         page = await info.context.services.access_keys.list_page(
             info.context.user, page_args(first, after, last, before)
@@ -38,5 +44,7 @@ class AccessKeyMutations:
 
     @strawberry.mutation
     async def revoke_access_key(self, info: Info, id: UUID) -> AccessKey:
-        row = await info.context.services.access_keys.revoke(info.context.user, info.context.meta, id)
+        row = await info.context.services.access_keys.revoke(
+            info.context.user, info.context.meta, id
+        )
         return AccessKey.from_model(row)

@@ -19,8 +19,13 @@ class AgentQueries:
 
     @strawberry.field
     async def agents(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None, filter: AgentFilter | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: AgentFilter | None = None,
     ) -> Connection[Agent]:
         status = filter.status.value if filter and filter.status else None
         page = await info.context.services.agents.list_page(
@@ -37,8 +42,11 @@ class AgentMutations:
             info.context.user,
             info.context.meta,
             AgentFields(
-                username=input.username, password=input.password, name=input.name,
-                detail=input.detail, ring_method=input.ring_method.value,
+                username=input.username,
+                password=input.password,
+                name=input.name,
+                detail=input.detail,
+                ring_method=input.ring_method.value,
                 permission=bits_of(input.permissions),
                 addresses=[a.to_json() for a in input.addresses],
             ),
@@ -52,12 +60,16 @@ class AgentMutations:
             info.context.meta,
             input.id,
             AgentFields(
-                password=input.password, name=input.name, detail=input.detail,
+                password=input.password,
+                name=input.name,
+                detail=input.detail,
                 ring_method=input.ring_method.value if input.ring_method else None,
                 status=input.status.value if input.status else None,
                 permission=bits_of(input.permissions) if input.permissions is not None else None,
                 disabled=input.disabled,
-                addresses=[a.to_json() for a in input.addresses] if input.addresses is not None else None,
+                addresses=[a.to_json() for a in input.addresses]
+                if input.addresses is not None
+                else None,
             ),
         )
         return Agent.from_model(row)

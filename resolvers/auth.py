@@ -23,12 +23,16 @@ def _payload(result: AuthResult) -> AuthPayload:
 
 @strawberry.type
 class AuthQueries:
-    @strawberry.field(description="The caller: customer, agent (null for access keys), permissions.")
+    @strawberry.field(
+        description="The caller: customer, agent (null for access keys), permissions."
+    )
     async def me(self, info: Info) -> Me:
         principal = info.context.user
         services = info.context.services
         customer = await services.customers.get(principal)
-        agent = await services.agents.get(principal, principal.agent_id) if principal.agent_id else None
+        agent = (
+            await services.agents.get(principal, principal.agent_id) if principal.agent_id else None
+        )
         return Me(
             customer=Customer.from_model(customer),
             agent=Agent.from_model(agent) if agent else None,

@@ -27,12 +27,19 @@ class Context:
     @property
     def user(self) -> Principal:
         if self.principal is None:
-            raise Unauthenticated("Authentication required: send `Authorization: Bearer <jwt>` or `AccessKey ak_...`")
+            raise Unauthenticated(
+                "Authentication required: send `Authorization: Bearer <jwt>` or `AccessKey ak_...`"
+            )
         return self.principal
 
 
 def build_context(services: Services, principal: Principal | None, meta: RequestMeta) -> Context:
-    return Context(services=services, principal=principal, meta=meta, loaders=build_loaders(services, principal))
+    return Context(
+        services=services,
+        principal=principal,
+        meta=meta,
+        loaders=build_loaders(services, principal),
+    )
 
 
 Info = _Info[Context, None]

@@ -25,8 +25,12 @@ class CustomerQueries:
 
     @strawberry.field(description="Every customer (platform admin).")
     async def customers(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Customer]:
         page = await info.context.services.customers.list_page(
             info.context.user, page_args(first, after, last, before)
@@ -36,15 +40,21 @@ class CustomerQueries:
 
 @strawberry.type
 class CustomerMutations:
-    @strawberry.mutation(description="Create a customer with its first admin login (platform admin).")
+    @strawberry.mutation(
+        description="Create a customer with its first admin login (platform admin)."
+    )
     async def create_customer(self, info: Info, input: CreateCustomerInput) -> Customer:
         row = await info.context.services.customers.create(
             info.context.user,
             info.context.meta,
             CreateCustomer(
-                name=input.name, email=input.email, admin_username=input.admin_username,
-                admin_password=input.admin_password, detail=input.detail,
-                webhook_uri=input.webhook_uri, webhook_method=input.webhook_method.value,
+                name=input.name,
+                email=input.email,
+                admin_username=input.admin_username,
+                admin_password=input.admin_password,
+                detail=input.detail,
+                webhook_uri=input.webhook_uri,
+                webhook_method=input.webhook_method.value,
             ),
         )
         return Customer.from_model(row)
@@ -55,8 +65,11 @@ class CustomerMutations:
             info.context.user,
             info.context.meta,
             UpdateCustomer(
-                name=input.name, detail=input.detail, email=input.email,
-                phone_number=input.phone_number, address=input.address,
+                name=input.name,
+                detail=input.detail,
+                email=input.email,
+                phone_number=input.phone_number,
+                address=input.address,
                 webhook_uri=input.webhook_uri,
                 webhook_method=input.webhook_method.value if input.webhook_method else None,
             ),

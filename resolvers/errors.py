@@ -55,21 +55,32 @@ def classify(error: GraphQLError, phase: str | None) -> GraphQLError:
         )
     message = error.message
     if phase == "parse" or isinstance(error, GraphQLSyntaxError):
-        code = ErrorCode.QUERY_TOO_COMPLEX if "tokens" in message else ErrorCode.GRAPHQL_PARSE_FAILED
+        code = (
+            ErrorCode.QUERY_TOO_COMPLEX if "tokens" in message else ErrorCode.GRAPHQL_PARSE_FAILED
+        )
         return GraphQLError(message, extensions={"code": code.value})
     if phase == "validate" and not any(p in message for p in _VALUE_PROBLEMS):
         return GraphQLError(
-            message, nodes=error.nodes, extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value}
+            message,
+            nodes=error.nodes,
+            extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value},
         )
     if phase == "validate" or error.path is None:
         # A bad literal value, or variables that failed coercion before any resolver ran.
         return GraphQLError(
-            message, nodes=error.nodes,
+            message,
+            nodes=error.nodes,
             extensions={"code": ErrorCode.BAD_USER_INPUT.value, "field": _field_from(message)},
         )
-    log.error("graphql_internal_error", error=repr(original or error), path=error.path,
-              exc_info=original if isinstance(original, BaseException) else None)
-    return GraphQLError(INTERNAL_MESSAGE, path=error.path, extensions={"code": ErrorCode.INTERNAL.value})
+    log.error(
+        "graphql_internal_error",
+        error=repr(original or error),
+        path=error.path,
+        exc_info=original if isinstance(original, BaseException) else None,
+    )
+    return GraphQLError(
+        INTERNAL_MESSAGE, path=error.path, extensions={"code": ErrorCode.INTERNAL.value}
+    )
 
 
 def map_errors(errors: list[GraphQLError], phase: str | None) -> None:
@@ -79,13 +90,15 @@ def map_errors(errors: list[GraphQLError], phase: str | None) -> None:
 class ErrorCodeExtension(SchemaExtension):
     """Rewrites every error in place after the operation, for HTTP and WebSocket alike."""
 
+    _phase: str | None = None
+
     def on_validate(self) -> Iterator[None]:
         yield
         if self.execution_context.pre_execution_errors:
             self._phase = "validate"
 
     def on_operation(self) -> Iterator[None]:
-        self._phase: str | None = None
+        self._phase = None
         yield
         if self.execution_context.graphql_document is None:
             # ParserCache parses inside its own hook, so parse failures are seen here.

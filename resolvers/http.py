@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
 import structlog
-from strawberry.types.graphql import OperationType
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,13 +24,14 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from resolvers.context import build_context
 from resolvers.errors import map_errors
 from resolvers.root import build_schema
 from voipbin.auth.principal import Principal, RequestMeta
 from voipbin.config import Settings
-from voipbin.errors import DomainError, ErrorCode, RateLimited
+from voipbin.errors import DomainError, ErrorCode
 from voipbin.metrics import GRAPHQL_DURATION, HTTP_REQUESTS
 from voipbin.services import Services, build_services
 
@@ -40,16 +40,23 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(payload), status_code=status, media_type="application/json",
-                    headers=headers)
+    return Response(
+        orjson.dumps(payload), status_code=status, media_type="application/json", headers=headers
+    )
 
 
 def error_response(code: ErrorCode, message: str, status: int, **extensions: Any) -> Response:
     headers = {}
     if "retryAfter" in extensions:
         headers["Retry-After"] = str(extensions["retryAfter"])
-    return _json({"data": None, "errors": [{"message": message, "extensions": {"code": code.value, **extensions}}]},
-                 status, headers)
+    return _json(
+        {
+            "data": None,
+            "errors": [{"message": message, "extensions": {"code": code.value, **extensions}}],
+        },
+        status,
+        headers,
+    )
 
 
 def _domain_response(exc: DomainError) -> Response:
@@ -116,13 +123,20 @@ class GraphQLHTTP:
             else:
                 ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
                 if ctype not in ("application/json", "application/graphql-response+json"):
-                    return error_response(ErrorCode.BAD_REQUEST, "Content-Type must be application/json", 415)
-                params = orjson.loads(await _read_body(request, self.settings.limits.max_body_bytes))
+                    return error_response(
+                        ErrorCode.BAD_REQUEST, "Content-Type must be application/json", 415
+                    )
+                params = orjson.loads(
+                    await _read_body(request, self.settings.limits.max_body_bytes)
+                )
                 allowed = {OperationType.QUERY, OperationType.MUTATION}
             query, variables, op_name = _parse_params(params)
         except _BodyTooLarge:
-            return error_response(ErrorCode.PAYLOAD_TOO_LARGE,
-                                  f"Request body exceeds {self.settings.limits.max_body_bytes} bytes", 413)
+            return error_response(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                f"Request body exceeds {self.settings.limits.max_body_bytes} bytes",
+                413,
+            )
         except (orjson.JSONDecodeError, ValueError, UnicodeDecodeError) as exc:
             return error_response(ErrorCode.BAD_REQUEST, f"Malformed request: {exc}", 400)
         try:
@@ -176,12 +190,14 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else "req_" + uuid.uuid4().hex[:26]
+        request_id = (
+            incoming if _SAFE_REQUEST_ID.match(incoming) else "req_" + uuid.uuid4().hex[:26]
+        )
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status_holder = {"status": 0}
 
-        async def send_with_id(message: dict[str, Any]) -> None:
+        async def send_with_id(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 message.setdefault("headers", [])
@@ -211,7 +227,9 @@ def _ready(services: Services) -> Callable[[Request], Awaitable[Response]]:
     async def ready(_: Request) -> Response:
         report = await check_all(services)
         ok = all(v["ok"] for v in report.values())
-        return _json({"status": "ok" if ok else "unavailable", "checks": report}, 200 if ok else 503)
+        return _json(
+            {"status": "ok" if ok else "unavailable", "checks": report}, 200 if ok else 503
+        )
 
     return ready
 

@@ -83,23 +83,33 @@ def _count_aliases(node: Any) -> int:
     return total
 
 
-def complexity_rule(max_depth: int, max_aliases: int, max_cost: int, max_page: int) -> type[ASTValidationRule]:
+def complexity_rule(
+    max_depth: int, max_aliases: int, max_cost: int, max_page: int
+) -> type[ASTValidationRule]:
     class ComplexityRule(ASTValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
             doc = context.document
-            fragments = {d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)}
+            fragments = {
+                d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)
+            }
             aliases = sum(_count_aliases(d) for d in doc.definitions)
             if aliases > max_aliases:
-                context.report_error(_too_complex(f"{aliases} aliases; at most {max_aliases} are allowed"))
+                context.report_error(
+                    _too_complex(f"{aliases} aliases; at most {max_aliases} are allowed")
+                )
             walker = _Walker(fragments, max_page)
             for op in doc.definitions:
                 if not isinstance(op, OperationDefinitionNode):
                     continue
                 depth, cost = walker.measure(op.selection_set, frozenset())
                 if depth > max_depth:
-                    context.report_error(_too_complex(f"query depth {depth} exceeds the limit of {max_depth}"))
+                    context.report_error(
+                        _too_complex(f"query depth {depth} exceeds the limit of {max_depth}")
+                    )
                 if cost > max_cost:
-                    context.report_error(_too_complex(f"query cost {cost} exceeds the budget of {max_cost}"))
+                    context.report_error(
+                        _too_complex(f"query cost {cost} exceeds the budget of {max_cost}")
+                    )
 
     return ComplexityRule

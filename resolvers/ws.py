@@ -34,7 +34,9 @@ class SubscriptionApp(GraphQL[Context, None]):
         try:
             principal = await self.services.auth.authenticate(authorization)
         except DomainError as exc:
-            raise ConnectionRejectionError({"message": exc.message, "code": exc.code.value}) from exc
+            raise ConnectionRejectionError(
+                {"message": exc.message, "code": exc.code.value}
+            ) from exc
         context.principal = principal
         context.loaders = build_context(self.services, principal, context.meta).loaders
         return None
@@ -44,5 +46,7 @@ class SubscriptionApp(GraphQL[Context, None]):
     ) -> Context:
         client = request.client.host if request.client else ""
         request_id = request.scope.get("state", {}).get("request_id", "")
-        context = build_context(self.services, None, RequestMeta(request_id=request_id, source_ip=client))
+        context = build_context(
+            self.services, None, RequestMeta(request_id=request_id, source_ip=client)
+        )
         return context

@@ -41,8 +41,8 @@ class AuditLog:
             action=row.action,
             resource_type=row.resource_type,
             resource_id=row.resource_id,
-            before=row.before,
-            after=row.after,
+            before=row.before,  # type: ignore[arg-type]
+            after=row.after,  # type: ignore[arg-type]
             request_id=row.request_id,
             source_ip=row.source_ip,
             tm_create=row.tm_create,

@@ -32,7 +32,9 @@ class Connection(Generic[T]):
 
     @classmethod
     def from_page(cls, page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
-        edges = [Edge(cursor=c, node=convert(i)) for i, c in zip(page.items, page.cursors, strict=True)]
+        edges = [
+            Edge(cursor=c, node=convert(i)) for i, c in zip(page.items, page.cursors, strict=True)
+        ]
         return cls(
             edges=edges,
             page_info=PageInfo(

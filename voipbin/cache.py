@@ -41,7 +41,9 @@ class Cache:
         value = await load()
         if value is not None:
             try:
-                await self._redis.set(key, orjson.dumps(value.model_dump(mode="json")), ex=ttl_seconds)
+                await self._redis.set(
+                    key, orjson.dumps(value.model_dump(mode="json")), ex=ttl_seconds
+                )
             except REDIS_DOWN as exc:
                 log.warning("cache_unavailable", key=key, error=str(exc))
         return value

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from voipbin.config import Settings
 
 app = typer.Typer(
     help="voipbin: open, self-hostable CPaaS (calls, flows, events, webhooks) behind GraphQL.",
@@ -18,7 +22,7 @@ app = typer.Typer(
 )
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from voipbin.config import Settings
 
     return Settings()
@@ -114,6 +118,14 @@ def create_admin(
 
     asyncio.run(create_platform_admin(_settings(), username, password))
     typer.echo(f"platform admin {username!r} ready")
+
+
+@app.command("settings-doc")
+def settings_doc() -> None:
+    """Print the settings table that README.md carries (generated from the model)."""
+    from voipbin.settings_doc import settings_table
+
+    typer.echo(settings_table())
 
 
 def main() -> None:

@@ -24,7 +24,8 @@ class LimitSettings(BaseModel):
     max_aliases: int = Field(30, description="Most aliases in one GraphQL document.")
     max_tokens: int = Field(5000, description="Most lexer tokens in one GraphQL document.")
     max_cost: int = Field(
-        1000, description="Cost budget of one GraphQL operation (objects fetched, lists weighted by page size)."
+        1000,
+        description="Cost budget of one GraphQL operation (objects, lists times page size).",
     )
     max_page_size: int = Field(100, description="Largest `first`/`last` of a connection.")
     introspection: bool = Field(True, description="Allow schema introspection queries.")
@@ -148,7 +149,6 @@ class Settings(BaseSettings):
     temporal_namespace: str = Field("default", description="Temporal namespace.")
     api_host: str = Field("127.0.0.1", description="Interface the API binds.")
     api_port: int = Field(8000, description="Port the API binds (`voipbin api`).")
-    api_workers: int = Field(1, description="Hypercorn worker processes for `voipbin api`.")
     log_level: str = Field("info", description="Log level (debug, info, warning, error).")
     log_json: bool = Field(True, description="JSON logs (structlog); false = console renderer.")
     db_pool_size: int = Field(10, description="SQLAlchemy pool size per process.")
@@ -172,7 +172,12 @@ class Settings(BaseSettings):
 
 
 def to_asyncpg_url(url: str) -> str:
-    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg2://", "postgresql://", "postgres://"):
+    for prefix in (
+        "postgresql+asyncpg://",
+        "postgresql+psycopg2://",
+        "postgresql://",
+        "postgres://",
+    ):
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
     return url

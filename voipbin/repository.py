@@ -52,6 +52,6 @@ async def get_many_scoped(
 ) -> list[R | None]:
     """Rows in key order with None for misses: the DataLoader batch contract."""
     m: Any = model
-    rows = (await session.execute(sa.select(model).where(m.id.in_(ids), *live(m, customer_id))))
+    rows = await session.execute(sa.select(model).where(m.id.in_(ids), *live(m, customer_id)))
     by_id = {r.id: r for r in rows.scalars().all()}  # type: ignore[attr-defined]
     return [by_id.get(i) for i in ids]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from voipbin.agents.models import Agent, Permission
 from voipbin.auth.passwords import hash_password, verify_password
@@ -26,17 +27,27 @@ class SeedReport:
 
 
 async def _ensure_login(
-    settings: Settings, customer_name: str, is_platform: bool, username: str, password: str,
+    settings: Settings,
+    customer_name: str,
+    is_platform: bool,
+    username: str,
+    password: str,
     permission: Permission,
 ) -> None:
     engine = create_engine(settings.database_url, 1)
     try:
         async with transaction(session_factory(engine)) as session:
             agent = (
-                await session.execute(
-                    sa.select(Agent).where(Agent.username == username, Agent.tm_delete.is_(None))  # type: ignore[union-attr]
+                (
+                    await session.execute(
+                        sa.select(Agent).where(
+                            col(Agent.username) == username, col(Agent.tm_delete).is_(None)
+                        )
+                    )
                 )
-            ).scalars().first()
+                .scalars()
+                .first()
+            )
             if agent is not None:
                 if not verify_password(agent.password_hash, password):
                     agent.password_hash = hash_password(password)
@@ -44,34 +55,59 @@ async def _ensure_login(
                 agent.disabled = False
                 return
             customer = (
-                await session.execute(
-                    sa.select(Customer).where(
-                        Customer.name == customer_name, Customer.is_platform == is_platform,
-                        Customer.tm_delete.is_(None),  # type: ignore[union-attr]
+                (
+                    await session.execute(
+                        sa.select(Customer).where(
+                            col(Customer.name) == customer_name,
+                            col(Customer.is_platform) == is_platform,
+                            col(Customer.tm_delete).is_(None),
+                        )
                     )
                 )
-            ).scalars().first()
+                .scalars()
+                .first()
+            )
             if customer is None:
-                customer = Customer(name=customer_name, is_platform=is_platform,
-                                    webhook_secret=new_webhook_secret())
+                customer = Customer(
+                    name=customer_name, is_platform=is_platform, webhook_secret=new_webhook_secret()
+                )
                 session.add(customer)
                 await session.flush()
-            session.add(Agent(customer_id=customer.id, username=username, name=username,
-                              password_hash=hash_password(password), permission=int(permission)))
+            session.add(
+                Agent(
+                    customer_id=customer.id,
+                    username=username,
+                    name=username,
+                    password_hash=hash_password(password),
+                    permission=int(permission),
+                )
+            )
     finally:
         await engine.dispose()
 
 
 async def create_platform_admin(settings: Settings, username: str, password: str) -> None:
-    await _ensure_login(settings, PLATFORM_CUSTOMER_NAME, True, username, password,
-                        Permission.PLATFORM_ADMIN | Permission.CUSTOMER_ADMIN)
+    await _ensure_login(
+        settings,
+        PLATFORM_CUSTOMER_NAME,
+        True,
+        username,
+        password,
+        Permission.PLATFORM_ADMIN | Permission.CUSTOMER_ADMIN,
+    )
 
 
 async def seed_demo(settings: Settings) -> SeedReport:
     dev = settings.dev
     await create_platform_admin(settings, dev.admin_username, dev.admin_password)
-    await _ensure_login(settings, DEMO_CUSTOMER_NAME, False, dev.demo_username, dev.demo_password,
-                        Permission.CUSTOMER_ADMIN)
+    await _ensure_login(
+        settings,
+        DEMO_CUSTOMER_NAME,
+        False,
+        dev.demo_username,
+        dev.demo_password,
+        Permission.CUSTOMER_ADMIN,
+    )
     report = SeedReport()
     report.entries.append(("platform admin", dev.admin_username, dev.admin_password))
     report.entries.append(("demo customer admin", dev.demo_username, dev.demo_password))

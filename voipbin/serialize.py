@@ -9,7 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-_SECRET_FIELDS = frozenset({"password_hash", "token_hash", "webhook_secret", "secret", "signing_secret"})
+_SECRET_FIELDS = frozenset(
+    {"password_hash", "token_hash", "webhook_secret", "secret", "signing_secret"}
+)
 
 
 def public_dict(row: BaseModel) -> dict[str, Any]:

@@ -74,8 +74,6 @@ class Tenant:
         return f"Bearer {self.token}"
 
 
-
-
 @pytest.fixture(scope="session")
 async def services(settings: Settings) -> AsyncIterator[Services]:
     svc = build_services(settings)
@@ -114,14 +112,24 @@ async def new_tenant(api: Api, root_auth: str, name: str = "Acme") -> Tenant:
     password = "correct-horse-battery"
     await api.ok(
         CREATE_CUSTOMER,
-        {"input": {"name": name, "email": f"{username}@example.com",
-                   "adminUsername": username, "adminPassword": password}},
+        {
+            "input": {
+                "name": name,
+                "email": f"{username}@example.com",
+                "adminUsername": username,
+                "adminPassword": password,
+            }
+        },
         auth=root_auth,
     )
     login = await api.login(username, password)
     return Tenant(
-        customer_id=login["customer"]["id"], agent_id=login["agent"]["id"], username=username,
-        password=password, token=login["token"], refresh_token=login["refreshToken"],
+        customer_id=login["customer"]["id"],
+        agent_id=login["agent"]["id"],
+        username=username,
+        password=password,
+        token=login["token"],
+        refresh_token=login["refreshToken"],
     )
 
 

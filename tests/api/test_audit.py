@@ -13,9 +13,14 @@ async def _entries(api: Api, tenant: Tenant, action: str) -> list[dict]:  # type
     return [e["node"] for e in data["auditLogs"]["edges"]]
 
 
-async def test_mutations_are_audited_with_before_after_request_id_and_ip(api: Api, tenant: Tenant) -> None:
-    resp = await api.post({"query": 'mutation{updateCustomer(input:{detail:"new detail"}){id}}'},
-                          auth=tenant.auth, headers={"X-Request-ID": "req-audit-123"})
+async def test_mutations_are_audited_with_before_after_request_id_and_ip(
+    api: Api, tenant: Tenant
+) -> None:
+    resp = await api.post(
+        {"query": 'mutation{updateCustomer(input:{detail:"new detail"}){id}}'},
+        auth=tenant.auth,
+        headers={"X-Request-ID": "req-audit-123"},
+    )
     assert resp.headers["x-request-id"] == "req-audit-123"
     [entry] = await _entries(api, tenant, "customer.update")
     assert entry["before"]["detail"] == "" and entry["after"]["detail"] == "new detail"
@@ -27,10 +32,17 @@ async def test_mutations_are_audited_with_before_after_request_id_and_ip(api: Ap
 
 async def test_logins_refresh_and_keys_are_audited(api: Api, tenant: Tenant) -> None:
     await api.gql('mutation{login(username:"%s",password:"bad-password"){token}}' % tenant.username)
-    await api.ok("mutation($t:String!){refreshToken(input:{refreshToken:$t}){token}}", {"t": tenant.refresh_token})
-    key = (await api.ok('mutation{createAccessKey(input:{name:"k"}){accessKey{id}}}', auth=tenant.auth))
+    await api.ok(
+        "mutation($t:String!){refreshToken(input:{refreshToken:$t}){token}}",
+        {"t": tenant.refresh_token},
+    )
+    key = await api.ok(
+        'mutation{createAccessKey(input:{name:"k"}){accessKey{id}}}', auth=tenant.auth
+    )
     key_id = key["createAccessKey"]["accessKey"]["id"]
-    await api.ok("mutation($id:UUID!){revokeAccessKey(id:$id){id}}", {"id": key_id}, auth=tenant.auth)
+    await api.ok(
+        "mutation($id:UUID!){revokeAccessKey(id:$id){id}}", {"id": key_id}, auth=tenant.auth
+    )
     fresh = await api.login(tenant.username, tenant.password)
     auth = f"Bearer {fresh['token']}"
     tenant.token = fresh["token"]

@@ -11,7 +11,9 @@ from tests.api.conftest import Api, Tenant
 from voipbin.services import Services
 
 NESTED = "{ agents(first: 100) { edges { node { username customer { id name } } } } }"
-AUDIT = "{ auditLogs(first: 100) { edges { node { action agent { username customer { name } } } } } }"
+AUDIT = (
+    "{ auditLogs(first: 100) { edges { node { action agent { username customer { name } } } } } }"
+)
 
 
 @contextmanager
@@ -31,8 +33,11 @@ def count_statements(services: Services) -> Iterator[list[str]]:
 
 async def _add_agents(api: Api, tenant: Tenant, n: int, start: int) -> None:
     for i in range(start, start + n):
-        await api.ok('mutation($u:String!){createAgent(input:{username:$u,password:"agent-password"}){id}}',
-                     {"u": f"{tenant.username}-a{i}"}, auth=tenant.auth)
+        await api.ok(
+            'mutation($u:String!){createAgent(input:{username:$u,password:"agent-password"}){id}}',
+            {"u": f"{tenant.username}-a{i}"},
+            auth=tenant.auth,
+        )
 
 
 async def test_nested_list_queries_issue_a_constant_number_of_statements(

@@ -10,7 +10,9 @@ async def test_health_ready_and_metrics(api: Api, tenant: Tenant) -> None:
     ready = await api.client.get("/ready")
     assert ready.status_code == 200, ready.text
     checks = ready.json()["checks"]
-    assert set(checks) == {"postgres", "redis", "temporal"} and all(c["ok"] for c in checks.values())
+    assert set(checks) == {"postgres", "redis", "temporal"} and all(
+        c["ok"] for c in checks.values()
+    )
     await api.ok("query Me { me { permissions } }", auth=tenant.auth)
     metrics = (await api.client.get("/metrics")).text
     assert 'voipbin_graphql_operation_duration_seconds_count{operation_name="Me"' in metrics
@@ -28,6 +30,8 @@ async def test_request_id_is_generated_or_echoed(api: Api) -> None:
 
 async def test_unsupported_method_and_introspection(api: Api) -> None:
     resp = await api.client.put("/graphql", json={"query": "{__typename}"})
-    assert resp.status_code == 405 and resp.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert (
+        resp.status_code == 405 and resp.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    )
     intro = await api.gql("{ __schema { queryType { name } } }")
     assert intro["data"]["__schema"]["queryType"]["name"] == "Query"

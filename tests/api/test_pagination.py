@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.api.conftest import Api, Tenant
 
-CREATE = 'mutation($n:String!){createAccessKey(input:{name:$n}){accessKey{id}}}'
+CREATE = "mutation($n:String!){createAccessKey(input:{name:$n}){accessKey{id}}}"
 PAGE = """query($first:Int,$after:String,$last:Int,$before:String){
   accessKeys(first:$first,after:$after,last:$last,before:$before){
     totalCount pageInfo{hasNextPage hasPreviousPage startCursor endCursor}
@@ -27,7 +27,9 @@ async def test_walks_forward_and_backward_over_every_row(api: Api, tenant: Tenan
     last = (await api.ok(PAGE, {"last": 2}, auth=tenant.auth))["accessKeys"]
     assert [e["node"]["name"] for e in last["edges"]] == ["k1", "k0"]
     assert last["pageInfo"]["hasPreviousPage"] is True
-    before = (await api.ok(PAGE, {"last": 2, "before": last["pageInfo"]["startCursor"]}, auth=tenant.auth))["accessKeys"]
+    before = (
+        await api.ok(PAGE, {"last": 2, "before": last["pageInfo"]["startCursor"]}, auth=tenant.auth)
+    )["accessKeys"]
     assert [e["node"]["name"] for e in before["edges"]] == ["k3", "k2"]
     empty = (await api.ok(PAGE, {"first": 0}, auth=tenant.auth))["accessKeys"]
     assert empty["edges"] == [] and empty["totalCount"] == 7

@@ -6,7 +6,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.api.conftest import ROOT_PASSWORD, ROOT_USER, Api, Tenant, _client, error_code, new_tenant
+from tests.api.conftest import (
+    ROOT_PASSWORD,
+    ROOT_USER,
+    Api,
+    Tenant,
+    _client,
+    error_code,
+    new_tenant,
+)
 from tests.helpers.ports import free_port
 from voipbin.config import Settings
 from voipbin.keys import resource_key
@@ -51,13 +59,17 @@ async def test_login_limit_is_per_ip_and_username(api: Api, tenant: Tenant) -> N
     assert codes[:19] == ["UNAUTHENTICATED"] * 19
     assert codes[19] == "RATE_LIMITED"
     # even the right password waits now; a different username does not
-    right = await api.gql('mutation($u:String!,$p:String!){login(username:$u,password:$p){token}}',
-                          {"u": tenant.username, "p": tenant.password})
+    right = await api.gql(
+        "mutation($u:String!,$p:String!){login(username:$u,password:$p){token}}",
+        {"u": tenant.username, "p": tenant.password},
+    )
     assert error_code(right) == "RATE_LIMITED"
     assert error_code(await api.gql(q, {"u": "someone-else"})) == "UNAUTHENTICATED"
 
 
-async def test_updates_invalidate_the_cached_customer(api: Api, tenant: Tenant, services: Services) -> None:
+async def test_updates_invalidate_the_cached_customer(
+    api: Api, tenant: Tenant, services: Services
+) -> None:
     await api.ok(ME, auth=tenant.auth)
     key = resource_key("customer", tenant.customer_id)
     assert await services.redis.exists(key)
@@ -66,7 +78,9 @@ async def test_updates_invalidate_the_cached_customer(api: Api, tenant: Tenant, 
     assert (await api.ok(ME, auth=tenant.auth))["me"]["customer"]["name"] == "Renamed"
 
 
-async def test_redis_down_means_slower_not_broken(settings: Settings, api: Api, root_auth: str) -> None:
+async def test_redis_down_means_slower_not_broken(
+    settings: Settings, api: Api, root_auth: str
+) -> None:
     """No Redis at all: logins, reads and writes still work from PostgreSQL (fail open)."""
     tenant = await new_tenant(api, root_auth)
     down = settings.model_copy(deep=True)
@@ -78,8 +92,10 @@ async def test_redis_down_means_slower_not_broken(settings: Settings, api: Api, 
             me = await client.ok(ME, auth=tenant.auth)
             assert me["me"]["customer"]["name"] == "Acme"
             fresh = await client.login(tenant.username, tenant.password)
-            renamed = await client.ok('mutation{updateCustomer(input:{name:"No Redis"}){name}}',
-                                      auth=f"Bearer {fresh['token']}")
+            renamed = await client.ok(
+                'mutation{updateCustomer(input:{name:"No Redis"}){name}}',
+                auth=f"Bearer {fresh['token']}",
+            )
             assert renamed["updateCustomer"]["name"] == "No Redis"
             await client.login(ROOT_USER, ROOT_PASSWORD)
             resp = await client.client.get("/ready")

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from voipbin import repository as repo
 from voipbin import validation as v
@@ -86,7 +87,9 @@ class AgentService:
         if agent_id != principal.agent_id:
             principal.require(MANAGER_OR_ADMIN)
         async with self._sessions() as session:
-            return await repo.require_scoped(session, Agent, principal.customer_id, agent_id, "Agent")
+            return await repo.require_scoped(
+                session, Agent, principal.customer_id, agent_id, "Agent"
+            )
 
     async def get_many(self, principal: Principal, ids: list[UUID]) -> list[Agent | None]:
         async with self._sessions() as session:
@@ -98,7 +101,7 @@ class AgentService:
         principal.require(MANAGER_OR_ADMIN)
         where = repo.live(Agent, principal.customer_id)
         if status is not None:
-            where.append(Agent.status == status)  # type: ignore[arg-type]
+            where.append(col(Agent.status) == status)
         async with self._sessions() as session:
             return await paginate(session, Agent, where, args, self._max_page_size)
 
@@ -114,17 +117,33 @@ class AgentService:
         )
         async with transaction(self._sessions) as session:
             taken = await session.execute(
-                sa.select(Agent.id).where(Agent.username == agent.username, Agent.tm_delete.is_(None))  # type: ignore[union-attr]
+                sa.select(col(Agent.id)).where(
+                    col(Agent.username) == agent.username, col(Agent.tm_delete).is_(None)
+                )
             )
             if taken.first() is not None:
                 raise Conflict("That username is already taken")
             session.add(agent)
             await session.flush()
             after = public_dict(agent)
-            await emit(session, customer_id=agent.customer_id, event_type="agent_created",
-                       resource_type=RESOURCE, resource_id=agent.id, data=after, agent_id=agent.id)
-            await record(session, meta=meta, principal=principal, action="agent.create",
-                         resource_type=RESOURCE, resource_id=agent.id, after=after)
+            await emit(
+                session,
+                customer_id=agent.customer_id,
+                event_type="agent_created",
+                resource_type=RESOURCE,
+                resource_id=agent.id,
+                data=after,
+                agent_id=agent.id,
+            )
+            await record(
+                session,
+                meta=meta,
+                principal=principal,
+                action="agent.create",
+                resource_type=RESOURCE,
+                resource_id=agent.id,
+                after=after,
+            )
         return agent
 
     async def update(
@@ -145,10 +164,25 @@ class AgentService:
             await session.flush()
             after = public_dict(agent)
             event = "agent_status_updated" if set(changes) == {"status"} else "agent_updated"
-            await emit(session, customer_id=agent.customer_id, event_type=event,
-                       resource_type=RESOURCE, resource_id=agent.id, data=after, agent_id=agent.id)
-            await record(session, meta=meta, principal=principal, action="agent.update",
-                         resource_type=RESOURCE, resource_id=agent.id, before=before, after=after)
+            await emit(
+                session,
+                customer_id=agent.customer_id,
+                event_type=event,
+                resource_type=RESOURCE,
+                resource_id=agent.id,
+                data=after,
+                agent_id=agent.id,
+            )
+            await record(
+                session,
+                meta=meta,
+                principal=principal,
+                action="agent.update",
+                resource_type=RESOURCE,
+                resource_id=agent.id,
+                before=before,
+                after=after,
+            )
         if agent.disabled or "password_hash" in changes:
             await self._revoke_sessions(agent.id)
         return agent
@@ -164,10 +198,23 @@ class AgentService:
             before = public_dict(agent)
             agent.tm_delete = agent.tm_update = utcnow()
             await session.flush()
-            await emit(session, customer_id=agent.customer_id, event_type="agent_deleted",
-                       resource_type=RESOURCE, resource_id=agent.id, data=public_dict(agent),
-                       agent_id=agent.id)
-            await record(session, meta=meta, principal=principal, action="agent.delete",
-                         resource_type=RESOURCE, resource_id=agent.id, before=before)
+            await emit(
+                session,
+                customer_id=agent.customer_id,
+                event_type="agent_deleted",
+                resource_type=RESOURCE,
+                resource_id=agent.id,
+                data=public_dict(agent),
+                agent_id=agent.id,
+            )
+            await record(
+                session,
+                meta=meta,
+                principal=principal,
+                action="agent.delete",
+                resource_type=RESOURCE,
+                resource_id=agent.id,
+                before=before,
+            )
         await self._revoke_sessions(agent.id)
         return agent

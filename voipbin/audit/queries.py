@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from sqlmodel import col
+
 from voipbin.audit.models import AuditLog
 from voipbin.auth.principal import ADMIN, Principal
 from voipbin.db import SessionFactory
@@ -28,14 +30,14 @@ class AuditQueries:
         self, principal: Principal, args: PageArgs, flt: AuditFilter
     ) -> Page[AuditLog]:
         principal.require(ADMIN)
-        where = [AuditLog.customer_id == principal.customer_id]
+        where = [col(AuditLog.customer_id) == principal.customer_id]
         if flt.action:
-            where.append(AuditLog.action == flt.action)
+            where.append(col(AuditLog.action) == flt.action)
         if flt.resource_type:
-            where.append(AuditLog.resource_type == flt.resource_type)
+            where.append(col(AuditLog.resource_type) == flt.resource_type)
         if flt.resource_id:
-            where.append(AuditLog.resource_id == flt.resource_id)
+            where.append(col(AuditLog.resource_id) == flt.resource_id)
         if flt.actor_id:
-            where.append(AuditLog.actor_id == flt.actor_id)
+            where.append(col(AuditLog.actor_id) == flt.actor_id)
         async with self._sessions() as session:
-            return await paginate(session, AuditLog, where, args, self._max_page_size)  # type: ignore[arg-type]
+            return await paginate(session, AuditLog, where, args, self._max_page_size)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from voipbin import repository as repo
 from voipbin import validation as v
@@ -50,7 +51,10 @@ class AccessKeyService:
         principal.require(ADMIN)
         async with self._sessions() as session:
             return await paginate(
-                session, AccessKey, repo.live(AccessKey, principal.customer_id), args,
+                session,
+                AccessKey,
+                repo.live(AccessKey, principal.customer_id),
+                args,
                 self._settings.limits.max_page_size,
             )
 
@@ -88,10 +92,23 @@ class AccessKeyService:
             session.add(key)
             await session.flush()
             after = public_dict(key)
-            await emit(session, customer_id=key.customer_id, event_type="accesskey_created",
-                       resource_type=RESOURCE, resource_id=key.id, data=after)
-            await record(session, meta=meta, principal=principal, action="accesskey.create",
-                         resource_type=RESOURCE, resource_id=key.id, after=after)
+            await emit(
+                session,
+                customer_id=key.customer_id,
+                event_type="accesskey_created",
+                resource_type=RESOURCE,
+                resource_id=key.id,
+                data=after,
+            )
+            await record(
+                session,
+                meta=meta,
+                principal=principal,
+                action="accesskey.create",
+                resource_type=RESOURCE,
+                resource_id=key.id,
+                after=after,
+            )
         return CreatedKey(key=key, secret=secret)
 
     async def revoke(self, principal: Principal, meta: RequestMeta, key_id: UUID) -> AccessKey:
@@ -106,10 +123,24 @@ class AccessKeyService:
             key.tm_revoke = key.tm_update = utcnow()
             await session.flush()
             after = public_dict(key)
-            await emit(session, customer_id=key.customer_id, event_type="accesskey_revoked",
-                       resource_type=RESOURCE, resource_id=key.id, data=after)
-            await record(session, meta=meta, principal=principal, action="accesskey.revoke",
-                         resource_type=RESOURCE, resource_id=key.id, before=before, after=after)
+            await emit(
+                session,
+                customer_id=key.customer_id,
+                event_type="accesskey_revoked",
+                resource_type=RESOURCE,
+                resource_id=key.id,
+                data=after,
+            )
+            await record(
+                session,
+                meta=meta,
+                principal=principal,
+                action="accesskey.revoke",
+                resource_type=RESOURCE,
+                resource_id=key.id,
+                before=before,
+                after=after,
+            )
         await self._cache.invalidate(access_key_hash_key(key.token_hash))
         return key
 
@@ -121,17 +152,25 @@ class AccessKeyService:
         async def load() -> AccessKey | None:
             async with self._sessions() as session:
                 stmt = sa.select(AccessKey).where(
-                    AccessKey.token_hash == digest, AccessKey.tm_delete.is_(None)  # type: ignore[union-attr]
+                    col(AccessKey.token_hash) == digest,
+                    col(AccessKey.tm_delete).is_(None),
                 )
                 return (await session.execute(stmt)).scalars().first()
 
         key = await self._cache.get_or_load(
             access_key_hash_key(digest), AccessKey, self._settings.cache.config_ttl_seconds, load
         )
-        if key is None or key.tm_revoke is not None or (key.tm_expire and key.tm_expire <= utcnow()):
+        if (
+            key is None
+            or key.tm_revoke is not None
+            or (key.tm_expire and key.tm_expire <= utcnow())
+        ):
             raise Unauthenticated(_BAD_KEY)
         customer = await self._customers.get_cached(key.customer_id)
-        if customer is None or customer.status not in {CustomerStatus.ACTIVE, CustomerStatus.INITIAL}:
+        if customer is None or customer.status not in {
+            CustomerStatus.ACTIVE,
+            CustomerStatus.INITIAL,
+        }:
             raise Unauthenticated(_BAD_KEY)
         # An access key acts as the customer's admin, as in the original.
         return Principal(

@@ -9,7 +9,7 @@ import string
 _ALPHABET = string.ascii_letters + string.digits
 
 ACCESS_KEY_PREFIX = "ak_"
-REFRESH_TOKEN_PREFIX = "rt_"
+REFRESH_TOKEN_PREFIX = "rt_"  # noqa: S105  (a prefix, not a secret)
 
 
 def random_token(length: int = 32) -> str:

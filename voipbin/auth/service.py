@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import structlog
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from voipbin.agents.models import Agent, Permission
 from voipbin.audit.service import record
@@ -67,10 +68,16 @@ class AuthService:
         await self._limiter.hit(self._login_limit, f"{meta.source_ip}|{username.lower()[:255]}")
         async with self._sessions() as session:
             agent = (
-                await session.execute(
-                    sa.select(Agent).where(Agent.username == username[:255], Agent.tm_delete.is_(None))  # type: ignore[union-attr]
+                (
+                    await session.execute(
+                        sa.select(Agent).where(
+                            col(Agent.username) == username[:255], col(Agent.tm_delete).is_(None)
+                        )
+                    )
                 )
-            ).scalars().first()
+                .scalars()
+                .first()
+            )
             customer = await session.get(Customer, agent.customer_id) if agent else None
         # Always verify a hash so response time does not reveal whether the user exists.
         ok = verify_password(agent.password_hash if agent else DUMMY_HASH, password[:256])
@@ -83,28 +90,46 @@ class AuthService:
         )
         if not (ok and usable) or agent is None or customer is None:
             async with transaction(self._sessions) as session:
-                await record(session, meta=meta, action="auth.login_failed",
-                             customer_id=agent.customer_id if agent else None,
-                             actor_type="agent" if agent else "anonymous",
-                             actor_id=agent.id if agent else None,
-                             after={"username": username[:255],
-                                    "reason": "disabled" if ok and agent else "credentials"})
+                await record(
+                    session,
+                    meta=meta,
+                    action="auth.login_failed",
+                    customer_id=agent.customer_id if agent else None,
+                    actor_type="agent" if agent else "anonymous",
+                    actor_id=agent.id if agent else None,
+                    after={
+                        "username": username[:255],
+                        "reason": "disabled" if ok and agent else "credentials",
+                    },
+                )
             raise Unauthenticated(_BAD_LOGIN)
         family = uuid4()
         async with transaction(self._sessions) as session:
             refresh = await self._new_refresh(session, agent, family)
-            await record(session, meta=meta, action="auth.login", customer_id=agent.customer_id,
-                         actor_type="agent", actor_id=agent.id)
+            await record(
+                session,
+                meta=meta,
+                action="auth.login",
+                customer_id=agent.customer_id,
+                actor_type="agent",
+                actor_id=agent.id,
+            )
         return await self._issue(agent, customer, family, refresh)
 
     async def refresh(self, meta: RequestMeta, refresh_token: str) -> AuthResult:
         token_hash = sha256_hex(refresh_token)
         async with transaction(self._sessions) as session:
             row = (
-                await session.execute(
-                    sa.select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
+                (
+                    await session.execute(
+                        sa.select(RefreshToken)
+                        .where(col(RefreshToken.token_hash) == token_hash)
+                        .with_for_update()
+                    )
                 )
-            ).scalars().first()
+                .scalars()
+                .first()
+            )
             if row is None or row.tm_revoke is not None or row.tm_expire <= utcnow():
                 raise Unauthenticated("Invalid or expired refresh token")
             if row.tm_used is not None:
@@ -113,21 +138,40 @@ class AuthService:
                 reused = None
                 agent = await session.get(Agent, row.agent_id)
                 customer = await session.get(Customer, row.customer_id)
-                if (agent is None or agent.tm_delete is not None or agent.disabled
-                        or customer is None or customer.status not in _USABLE_STATUSES):
+                if (
+                    agent is None
+                    or agent.tm_delete is not None
+                    or agent.disabled
+                    or customer is None
+                    or customer.status not in _USABLE_STATUSES
+                ):
                     raise Unauthenticated("Invalid or expired refresh token")
                 row.tm_used = utcnow()
                 refresh = await self._new_refresh(session, agent, row.family_id)
-                await record(session, meta=meta, action="auth.refresh",
-                             customer_id=row.customer_id, actor_type="agent", actor_id=row.agent_id)
+                await record(
+                    session,
+                    meta=meta,
+                    action="auth.refresh",
+                    customer_id=row.customer_id,
+                    actor_type="agent",
+                    actor_id=row.agent_id,
+                )
         if reused is not None:
             # A rotated token came back: someone holds a stolen copy. Kill the family.
             await self.revoke_family(reused.family_id)
             async with transaction(self._sessions) as session:
-                await record(session, meta=meta, action="auth.refresh_reuse_detected",
-                             customer_id=reused.customer_id, actor_type="agent",
-                             actor_id=reused.agent_id, after={"family_id": str(reused.family_id)})
+                await record(
+                    session,
+                    meta=meta,
+                    action="auth.refresh_reuse_detected",
+                    customer_id=reused.customer_id,
+                    actor_type="agent",
+                    actor_id=reused.agent_id,
+                    after={"family_id": str(reused.family_id)},
+                )
             raise Unauthenticated("Refresh token was already used; please sign in again")
+        assert agent is not None  # checked in the transaction
+        assert customer is not None
         return await self._issue(agent, customer, row.family_id, refresh)
 
     async def logout(self, principal: Principal, meta: RequestMeta) -> None:
@@ -147,7 +191,9 @@ class AuthService:
         async with transaction(self._sessions) as session:
             await session.execute(
                 sa.update(RefreshToken)
-                .where(RefreshToken.family_id == family_id, RefreshToken.tm_revoke.is_(None))  # type: ignore[union-attr]
+                .where(
+                    col(RefreshToken.family_id) == family_id, col(RefreshToken.tm_revoke).is_(None)
+                )
                 .values(tm_revoke=utcnow())
             )
         await self._drop_family_sessions(family_id)
@@ -156,13 +202,20 @@ class AuthService:
         """Every session and refresh token of an agent (disabled, deleted, new password)."""
         async with transaction(self._sessions) as session:
             families = (
-                await session.execute(
-                    sa.update(RefreshToken)
-                    .where(RefreshToken.agent_id == agent_id, RefreshToken.tm_revoke.is_(None))  # type: ignore[union-attr]
-                    .values(tm_revoke=utcnow())
-                    .returning(RefreshToken.family_id)
+                (
+                    await session.execute(
+                        sa.update(RefreshToken)
+                        .where(
+                            col(RefreshToken.agent_id) == agent_id,
+                            col(RefreshToken.tm_revoke).is_(None),
+                        )
+                        .values(tm_revoke=utcnow())
+                        .returning(col(RefreshToken.family_id))
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
         for family in set(families):
             await self._drop_family_sessions(family)
 
@@ -178,7 +231,9 @@ class AuthService:
             return await self._bearer(credential)
         if scheme.lower() == "accesskey" and credential:
             return await self._access_keys.authenticate(credential)
-        raise Unauthenticated("Unsupported Authorization header: use `Bearer <jwt>` or `AccessKey ak_...`")
+        raise Unauthenticated(
+            "Unsupported Authorization header: use `Bearer <jwt>` or `AccessKey ak_...`"
+        )
 
     async def _bearer(self, token: str) -> Principal:
         claims = tokens.verify(self._settings.auth.jwt_secret, token)
@@ -211,7 +266,8 @@ class AuthService:
                 agent_id=agent.id,
                 family_id=family,
                 token_hash=sha256_hex(token),
-                tm_expire=utcnow() + timedelta(seconds=self._settings.auth.refresh_token_ttl_seconds),
+                tm_expire=utcnow()
+                + timedelta(seconds=self._settings.auth.refresh_token_ttl_seconds),
             )
         )
         return token
@@ -230,33 +286,42 @@ class AuthService:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(session_key(digest), str(family), ex=ttl)
                 pipe.sadd(session_family_key(family), digest)
-                pipe.expire(session_family_key(family), self._settings.auth.refresh_token_ttl_seconds)
+                pipe.expire(
+                    session_family_key(family), self._settings.auth.refresh_token_ttl_seconds
+                )
                 await pipe.execute()
         except REDIS_DOWN as exc:
             # The session is still valid: the DB family check stands in while Redis is down.
             log.warning("session_store_unavailable", error=str(exc))
-        return AuthResult(token=token, refresh_token=refresh, expires_at=exp, agent=agent, customer=customer)
+        return AuthResult(
+            token=token, refresh_token=refresh, expires_at=exp, agent=agent, customer=customer
+        )
 
     async def _family_of_session(self, digest: str) -> UUID | None:
         try:
             raw = await self._redis.get(session_key(digest))
         except REDIS_DOWN:
             return None
-        return UUID(raw.decode()) if raw else None
+        return UUID(raw.decode() if isinstance(raw, bytes) else raw) if raw else None
 
     async def _family_live(self, family_id: UUID) -> bool:
         async with self._sessions() as session:
             row = await session.execute(
-                sa.select(RefreshToken.id).where(
-                    RefreshToken.family_id == family_id, RefreshToken.tm_revoke.is_(None)  # type: ignore[union-attr]
-                ).limit(1)
+                sa.select(col(RefreshToken.id))
+                .where(
+                    col(RefreshToken.family_id) == family_id,
+                    col(RefreshToken.tm_revoke).is_(None),
+                )
+                .limit(1)
             )
             return row.first() is not None
 
     async def _drop_family_sessions(self, family_id: UUID) -> None:
         try:
             members = await self._redis.smembers(session_family_key(family_id))
-            keys = [session_key(m.decode()) for m in members] + [session_family_key(family_id)]
+            keys = [session_key(m.decode() if isinstance(m, bytes) else m) for m in members] + [
+                session_family_key(family_id)
+            ]
             await self._redis.delete(*keys)
         except REDIS_DOWN as exc:
             log.warning("session_revoke_redis_unavailable", family=str(family_id), error=str(exc))

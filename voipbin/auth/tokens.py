@@ -8,6 +8,8 @@ import warnings
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
+import authlib.deprecate  # noqa: F401  (installs its "always" filter before ours below)
+
 with warnings.catch_warnings():
     # DESIGN §5 names Authlib; its jose module warns about a future move to joserfc.
     warnings.simplefilter("ignore")

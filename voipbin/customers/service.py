@@ -8,7 +8,9 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlmodel import col
 
+from voipbin import validation as v
 from voipbin.agents.models import Agent, Permission
 from voipbin.audit.service import record
 from voipbin.auth.passwords import hash_password
@@ -23,7 +25,6 @@ from voipbin.keys import resource_key
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.serialize import public_dict
 from voipbin.webhooks.ssrf import UrlGuard
-from voipbin import validation as v
 
 RESOURCE = "customer"
 
@@ -76,7 +77,10 @@ class CustomerService:
                 return row if row is not None and row.tm_delete is None else None
 
         return await self._cache.get_or_load(
-            resource_key(RESOURCE, customer_id), Customer, self._settings.cache.config_ttl_seconds, load
+            resource_key(RESOURCE, customer_id),
+            Customer,
+            self._settings.cache.config_ttl_seconds,
+            load,
         )
 
     async def get(self, principal: Principal, customer_id: UUID | None = None) -> Customer:
@@ -91,7 +95,9 @@ class CustomerService:
 
     async def get_many(self, principal: Principal, ids: list[UUID]) -> list[Customer | None]:
         async with self._sessions() as session:
-            rows = (await session.execute(sa.select(Customer).where(Customer.id.in_(ids)))).scalars()  # type: ignore[attr-defined]
+            rows = (
+                await session.execute(sa.select(Customer).where(col(Customer.id).in_(ids)))
+            ).scalars()
             by_id = {r.id: r for r in rows if r.tm_delete is None}
         allowed = principal.has(Permission.PLATFORM_ADMIN)
         return [by_id.get(i) if allowed or i == principal.customer_id else None for i in ids]
@@ -100,8 +106,11 @@ class CustomerService:
         principal.require(Permission.PLATFORM_ADMIN)
         async with self._sessions() as session:
             return await paginate(
-                session, Customer, [Customer.tm_delete.is_(None)],  # type: ignore[union-attr]
-                args, self._settings.limits.max_page_size,
+                session,
+                Customer,
+                [col(Customer.tm_delete).is_(None)],
+                args,
+                self._settings.limits.max_page_size,
             )
 
     async def create(
@@ -128,7 +137,9 @@ class CustomerService:
         )
         async with transaction(self._sessions) as session:
             taken = await session.execute(
-                sa.select(Agent.id).where(Agent.username == admin.username, Agent.tm_delete.is_(None))  # type: ignore[union-attr]
+                sa.select(col(Agent.id)).where(
+                    col(Agent.username) == admin.username, col(Agent.tm_delete).is_(None)
+                )
             )
             if taken.first() is not None:
                 raise Conflict("That username is already taken")
@@ -136,12 +147,31 @@ class CustomerService:
             session.add(admin)
             await session.flush()
             after = public_dict(customer)
-            await emit(session, customer_id=customer.id, event_type="customer_created",
-                       resource_type=RESOURCE, resource_id=customer.id, data=after)
-            await emit(session, customer_id=customer.id, event_type="agent_created",
-                       resource_type="agent", resource_id=admin.id, data=public_dict(admin))
-            await record(session, meta=meta, principal=principal, action="customer.create",
-                         resource_type=RESOURCE, resource_id=customer.id, after=after)
+            await emit(
+                session,
+                customer_id=customer.id,
+                event_type="customer_created",
+                resource_type=RESOURCE,
+                resource_id=customer.id,
+                data=after,
+            )
+            await emit(
+                session,
+                customer_id=customer.id,
+                event_type="agent_created",
+                resource_type="agent",
+                resource_id=admin.id,
+                data=public_dict(admin),
+            )
+            await record(
+                session,
+                meta=meta,
+                principal=principal,
+                action="customer.create",
+                resource_type=RESOURCE,
+                resource_id=customer.id,
+                after=after,
+            )
         return customer
 
     async def update(
@@ -170,7 +200,9 @@ class CustomerService:
     async def rotate_webhook_secret(self, principal: Principal, meta: RequestMeta) -> str:
         principal.require(ADMIN)
         secret = new_webhook_secret()
-        await self._apply(principal, meta, {"webhook_secret": secret}, "customer.rotate_webhook_secret")
+        await self._apply(
+            principal, meta, {"webhook_secret": secret}, "customer.rotate_webhook_secret"
+        )
         return secret
 
     async def _apply(
@@ -186,9 +218,23 @@ class CustomerService:
             row.tm_update = utcnow()
             await session.flush()
             after = public_dict(row)
-            await emit(session, customer_id=row.id, event_type="customer_updated",
-                       resource_type=RESOURCE, resource_id=row.id, data=after)
-            await record(session, meta=meta, principal=principal, action=action,
-                         resource_type=RESOURCE, resource_id=row.id, before=before, after=after)
+            await emit(
+                session,
+                customer_id=row.id,
+                event_type="customer_updated",
+                resource_type=RESOURCE,
+                resource_id=row.id,
+                data=after,
+            )
+            await record(
+                session,
+                meta=meta,
+                principal=principal,
+                action=action,
+                resource_type=RESOURCE,
+                resource_id=row.id,
+                before=before,
+                after=after,
+            )
         await self._cache.invalidate(resource_key(RESOURCE, row.id))
         return row

@@ -1,0 +1,3 @@
+from voipbin.cli import main
+
+main()

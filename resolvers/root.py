@@ -16,17 +16,28 @@ from resolvers.audit import AuditQueries
 from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.customers import CustomerMutations, CustomerQueries
 from resolvers.errors import ErrorCodeExtension
+from resolvers.events import EventSubscriptions
 from resolvers.limits import complexity_rule
+from resolvers.webhooks import WebhookMutations, WebhookQueries
 from voipbin.config import LimitSettings
 
 
 @strawberry.type
-class Query(AuthQueries, CustomerQueries, AgentQueries, AccessKeyQueries, AuditQueries):
+class Query(
+    AuthQueries, CustomerQueries, AgentQueries, AccessKeyQueries, AuditQueries, WebhookQueries
+):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutations, CustomerMutations, AgentMutations, AccessKeyMutations):
+class Mutation(
+    AuthMutations, CustomerMutations, AgentMutations, AccessKeyMutations, WebhookMutations
+):
+    pass
+
+
+@strawberry.type
+class Subscription(EventSubscriptions):
     pass
 
 
@@ -49,6 +60,7 @@ def build_schema(limits: LimitSettings | None = None) -> strawberry.Schema:
     return VoipbinSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             ErrorCodeExtension,
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),

@@ -271,13 +271,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     async def ready(request: Request) -> Response:
         return await holder["ready"](request)  # type: ignore[no-any-return]
 
-    async def websocket(scope: Scope, receive: Receive, send: Send) -> None:
-        await holder["ws"](scope, receive, send)
+    class WebSocketEndpoint:
+        # an ASGI instance, not a function: Starlette would call a function with a session
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            await holder["ws"](scope, receive, send)
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-            WebSocketRoute("/graphql", websocket),
+            WebSocketRoute("/graphql", WebSocketEndpoint()),
             Route("/health", _health),
             Route("/ready", ready),
             Route("/metrics", _metrics),

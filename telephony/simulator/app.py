@@ -11,8 +11,9 @@ import asyncio
 import base64
 import contextlib
 import re
+from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -567,7 +568,10 @@ UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Basic realm="Asterisk REST Interfac
 
 @dataclass
 class RequestLog:
-    entries: list[JsonDict]
+    """What clients sent, for tests (`GET /sim/requests`); bounded so a long dev run or a
+    benchmark does not grow without end."""
+
+    entries: deque[JsonDict] = field(default_factory=lambda: deque(maxlen=10_000))
 
     def add(self, method: str, path: str, request: Request | WebSocket, body: bytes) -> None:
         query: dict[str, str | list[str]] = {}

@@ -82,7 +82,7 @@ def control_routes(simulator: Simulator, node: SimulatorNode) -> list[Route]:
         return no_content()
 
     async def requests(request: Request) -> Response:
-        return json_response(node.log.entries)
+        return json_response(list(node.log.entries))
 
     async def clear_requests(request: Request) -> Response:
         node.log.entries.clear()

@@ -57,7 +57,7 @@ class SimulatorNode:
     spec: NodeSpec
     asterisk_id: str
     core: SimAsterisk | None = None
-    log: RequestLog = field(default_factory=lambda: RequestLog([]))
+    log: RequestLog = field(default_factory=RequestLog)
     server: asyncio.Task[Any] | None = None
     shutdown: asyncio.Event = field(default_factory=asyncio.Event)
 

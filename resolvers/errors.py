@@ -109,3 +109,11 @@ class ErrorCodeExtension(SchemaExtension):
             errors = self.execution_context.pre_execution_errors
         if errors:
             map_errors(errors, self._phase)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        # Subscriptions: each streamed result (an event, or the error that ended the
+        # stream) is sent before on_operation finishes, so it is mapped here.
+        errors = getattr(result, "errors", None)
+        if errors:
+            map_errors(errors, self._phase)
+        yield

@@ -31,6 +31,10 @@ def event_settings(settings: Settings) -> Settings:
     s.webhooks.window_seconds = 1.0
     s.webhooks.request_timeout_seconds = 5.0
     s.events.poll_interval_seconds = 0.2
+    s.events.ws_ping_interval_seconds = 0.3
+    s.events.ws_idle_timeout_seconds = 1.5
+    s.events.ws_max_subscriptions = 5
+    s.events.ws_max_connections_per_customer = 4
     s.limits.api_per_minute = 100_000
     return s
 

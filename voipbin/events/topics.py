@@ -49,8 +49,8 @@ def _uuid(raw: str, topic: str, what: str) -> UUID:
         value = UUID(raw)
     except ValueError:
         raise InvalidInput(FIELD, f"topic `{topic}`: {what} must be a UUID") from None
-    if str(value) != raw.lower():
-        raise InvalidInput(FIELD, f"topic `{topic}`: {what} must be a UUID in canonical form")
+    if str(value) != raw:
+        raise InvalidInput(FIELD, f"topic `{topic}`: {what} must be a lower-case UUID with dashes")
     return value
 
 

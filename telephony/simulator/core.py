@@ -52,7 +52,8 @@ class Call:
     ended: bool = False
     task: asyncio.Task[None] | None = None
     received_dtmf: str = ""
-    speech_done: asyncio.Event = field(default_factory=asyncio.Event)
+    speech_done: asyncio.Event | None = None  # made only when the party speaks
+    timeout_handle: asyncio.TimerHandle | None = None
 
 
 class PartyBook:
@@ -292,7 +293,10 @@ class SimAsterisk:
                 self.bus.channel_event("ChannelVarset", far, variable=variable, value=value)
         self._dial_event(call, "")
         if call.timeout > 0:
-            self.spawn(self._dial_timeout(call))
+            # A timer, not a task: thousands of ringing calls must stay cheap.
+            call.timeout_handle = asyncio.get_running_loop().call_later(
+                call.timeout * self.time_scale, self._dial_timed_out, call
+            )
         await run_script(call.script, CallParty(self, call), self.sleep)
 
     def create(
@@ -334,11 +338,13 @@ class SimAsterisk:
     async def _run_dial(self, call: Call) -> None:
         self._dial_event(call, "")
         if call.timeout > 0:
-            self.spawn(self._dial_timeout(call))
+            # A timer, not a task: thousands of ringing calls must stay cheap.
+            call.timeout_handle = asyncio.get_running_loop().call_later(
+                call.timeout * self.time_scale, self._dial_timed_out, call
+            )
         await run_script(call.script, CallParty(self, call), self.sleep)
 
-    async def _dial_timeout(self, call: Call) -> None:
-        await self.sleep(call.timeout)
+    def _dial_timed_out(self, call: Call) -> None:
         if not call.answered and not call.ended:
             self._hangup_from_app(call.ours, 19)
 
@@ -427,6 +433,8 @@ class SimAsterisk:
 
     def _end_call(self, call: Call) -> None:
         call.ended = True
+        if call.timeout_handle is not None:
+            call.timeout_handle.cancel()
         if call.task is not None and call.task is not asyncio.current_task():
             call.task.cancel()
 
@@ -737,7 +745,8 @@ class SimAsterisk:
     def _party_audio_done(self, channel_id: str) -> None:
         call = self.calls.get(channel_id)
         if call is not None:
-            call.speech_done.set()
+            if call.speech_done is not None:
+                call.speech_done.set()
 
 
 class CallParty:
@@ -772,6 +781,8 @@ class CallParty:
         if call.answered or call.mode == "inbound" or not self._live():
             return
         call.answered = True
+        if call.timeout_handle is not None:
+            call.timeout_handle.cancel()
         if call.far is not None:
             node._state(call.far, "Up")
         node._state(call.ours, "Up")
@@ -824,9 +835,10 @@ class CallParty:
         samples = await self.node.library.speech(text)
         if not self._live():
             return
-        self.call.speech_done.clear()
+        self.call.speech_done = asyncio.Event()
         self.node.sources.party_audio[self.call.ours.id] = FiniteSource(samples)
         await self.call.speech_done.wait()
+        self.call.speech_done = None
 
     async def tone(self, name: str) -> None:
         cycle = tone_cycle(name)

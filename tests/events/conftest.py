@@ -28,7 +28,7 @@ def event_settings(settings: Settings) -> Settings:
     s.webhooks.allow_cidrs = ["127.0.0.0/8"]
     s.webhooks.retry_delays_seconds = [0.0, 0.05, 0.05]
     s.webhooks.retry_every_seconds = 0.05
-    s.webhooks.window_seconds = 1.0
+    s.webhooks.window_seconds = 5.0
     s.webhooks.request_timeout_seconds = 5.0
     s.events.poll_interval_seconds = 0.2
     s.events.ws_ping_interval_seconds = 0.3

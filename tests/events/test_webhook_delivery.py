@@ -1,0 +1,212 @@
+"""Webhook deliveries end to end: outbox → dispatcher → Temporal workflow → receiver."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import uuid
+from typing import Any
+
+from tests.api.conftest import Api, Tenant, error_code
+from tests.helpers.events import WAIT, DispatcherControl, Receiver
+
+CREATE = """mutation($i:CreateWebhookInput!){createWebhook(input:$i)
+{signingSecret webhook{id enabled eventTypes}}}"""
+CREATE_AGENT = """mutation($u:String!){createAgent(input:{username:$u,password:"agent-password-1"})
+{id}}"""
+DELIVERIES = """query($f:WebhookDeliveryFilter){webhookDeliveries(filter:$f,first:50){totalCount
+edges{node{id eventId eventType status attemptCount lastStatusCode webhookId
+attempts{number statusCode latencyMs error responseBody tmAttempt}}}}}"""
+WEBHOOK = "query($id:UUID!){webhook(id:$id){id enabled disabledReason}}"
+
+
+def independent_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """Written from DESIGN §9, not from voipbin.webhooks.signing."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+async def _endpoint(api: Api, tenant: Tenant, uri: str, types: list[str]) -> tuple[str, str]:
+    data = await api.ok(CREATE, {"i": {"uri": uri, "eventTypes": types}}, auth=tenant.auth)
+    return data["createWebhook"]["webhook"]["id"], data["createWebhook"]["signingSecret"]
+
+
+async def _agent(api: Api, tenant: Tenant) -> str:
+    data = await api.ok(CREATE_AGENT, {"u": f"w-{uuid.uuid4().hex[:10]}"}, auth=tenant.auth)
+    return str(data["createAgent"]["id"])
+
+
+async def _settled(api: Api, tenant: Tenant, webhook_id: str, count: int = 1) -> list[Any]:
+    """The endpoint's deliveries once `count` of them reached a final status."""
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while True:
+        data = await api.ok(DELIVERIES, {"f": {"webhookId": webhook_id}}, auth=tenant.auth)
+        nodes = [e["node"] for e in data["webhookDeliveries"]["edges"]]
+        final = [n for n in nodes if n["status"] in ("DELIVERED", "FAILED", "SKIPPED")]
+        if len(final) >= count or asyncio.get_running_loop().time() > deadline:
+            return nodes
+        await asyncio.sleep(0.05)
+
+
+async def test_500_twice_then_200_is_delivered_with_three_attempts_recorded(
+    api: Api, tenant: Tenant, receiver: Receiver, dispatcher: DispatcherControl
+) -> None:
+    uri, script = receiver.endpoint(500, 500, 200)
+    webhook_id, secret = await _endpoint(api, tenant, uri, ["agent_created"])
+    agent_id = await _agent(api, tenant)
+    (delivery,) = await _settled(api, tenant, webhook_id)
+    assert delivery["status"] == "DELIVERED", delivery
+    assert delivery["eventType"] == "agent_created"
+    assert [a["statusCode"] for a in delivery["attempts"]] == [500, 500, 200]
+    assert [a["number"] for a in delivery["attempts"]] == [1, 2, 3]
+    assert delivery["attempts"][0]["responseBody"] == "status 500"
+    assert delivery["attempts"][0]["error"] == "HTTP 500"
+    # every request was the same signed event
+    requests = [script.requests.get_nowait() for _ in range(3)]
+    for headers, body in requests:
+        ts = headers["x-voipbin-timestamp"]
+        assert headers["x-voipbin-signature"] == independent_signature(secret, ts, body)
+        assert headers["x-voipbin-event"] == "agent_created"
+        assert headers["x-voipbin-delivery"] == delivery["id"]
+        payload = json.loads(body)
+        assert payload["id"] == delivery["eventId"]
+        assert payload["type"] == "agent_created"
+        assert payload["data"]["id"] == agent_id
+    # a tampered body does not verify with the same signature
+    headers, body = requests[-1]
+    tampered = body.replace(agent_id.encode(), str(uuid.uuid4()).encode())
+    assert independent_signature(secret, headers["x-voipbin-timestamp"], tampered) != (
+        headers["x-voipbin-signature"]
+    )
+
+
+async def test_404_is_not_retried_and_can_be_replayed(
+    api: Api, tenant: Tenant, receiver: Receiver, dispatcher: DispatcherControl
+) -> None:
+    uri, script = receiver.endpoint(404)
+    webhook_id, _ = await _endpoint(api, tenant, uri, ["agent_created"])
+    await _agent(api, tenant)
+    (delivery,) = await _settled(api, tenant, webhook_id)
+    assert delivery["status"] == "FAILED"
+    assert [a["statusCode"] for a in delivery["attempts"]] == [404]
+    assert script.requests.qsize() == 1
+    # replaying it sends again (the receiver now answers 200) and appends an attempt
+    replay = "mutation($id:UUID!){replayWebhookDelivery(id:$id){id status}}"
+    data = await api.ok(replay, {"id": delivery["id"]}, auth=tenant.auth)
+    assert data["replayWebhookDelivery"]["status"] == "PENDING"
+    (delivery,) = await _settled(api, tenant, webhook_id)
+    assert delivery["status"] == "DELIVERED"
+    assert [a["statusCode"] for a in delivery["attempts"]] == [404, 200]
+
+
+async def test_429_honours_retry_after_and_is_retried(
+    api: Api, tenant: Tenant, receiver: Receiver, dispatcher: DispatcherControl
+) -> None:
+    uri, _ = receiver.endpoint((429, {"Retry-After": "0"}), (408, {}), 200)
+    webhook_id, _ = await _endpoint(api, tenant, uri, ["agent_created"])
+    await _agent(api, tenant)
+    (delivery,) = await _settled(api, tenant, webhook_id)
+    assert [a["statusCode"] for a in delivery["attempts"]] == [429, 408, 200]
+
+
+async def test_endpoint_failing_for_the_whole_window_is_disabled_then_replayed(
+    api: Api, tenant: Tenant, receiver: Receiver, dispatcher: DispatcherControl
+) -> None:
+    uri, script = receiver.endpoint(*([503] * 1000))
+    webhook_id, _ = await _endpoint(api, tenant, uri, ["agent_created"])
+    await _agent(api, tenant)
+    (delivery,) = await _settled(api, tenant, webhook_id)
+    assert delivery["status"] == "FAILED"
+    assert delivery["attemptCount"] >= 3
+    hook = (await api.ok(WEBHOOK, {"id": webhook_id}, auth=tenant.auth))["webhook"]
+    assert hook["enabled"] is False and "whole retry window" in hook["disabledReason"]
+    # while disabled, a new event is recorded as skipped
+    await _agent(api, tenant)
+    nodes = await _settled(api, tenant, webhook_id, count=2)
+    assert sorted(n["status"] for n in nodes) == ["FAILED", "SKIPPED"]
+    missed = "query($id:UUID!){webhookMissedDeliveryCount(id:$id)}"
+    assert (await api.ok(missed, {"id": webhook_id}, auth=tenant.auth))[
+        "webhookMissedDeliveryCount"] == 2
+    # re-enabled, with a healthy receiver, replaying what it missed delivers both
+    script.responses.clear()
+    enable = "mutation($id:UUID!){updateWebhook(input:{id:$id,enabled:true}){enabled}}"
+    await api.ok(enable, {"id": webhook_id}, auth=tenant.auth)
+    replay = "mutation($id:UUID!){replayMissedWebhookDeliveries(id:$id)}"
+    assert (await api.ok(replay, {"id": webhook_id}, auth=tenant.auth))[
+        "replayMissedWebhookDeliveries"] == 2
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while True:
+        nodes = await _settled(api, tenant, webhook_id, count=2)
+        if all(n["status"] == "DELIVERED" for n in nodes) or (
+            asyncio.get_running_loop().time() > deadline
+        ):
+            break
+        await asyncio.sleep(0.05)
+    assert [n["status"] for n in nodes] == ["DELIVERED", "DELIVERED"]
+    audit = """query{auditLogs(first:50){edges{node{action actorType resourceId}}}}"""
+    edges = (await api.ok(audit, auth=tenant.auth))["auditLogs"]["edges"]
+    actions = {(e["node"]["action"], e["node"]["actorType"], e["node"]["resourceId"])
+               for e in edges}
+    assert ("webhook.auto_disable", "system", webhook_id) in actions
+
+
+async def test_test_webhook_sends_a_signed_ping(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
+    uri, script = receiver.endpoint(204)
+    webhook_id, secret = await _endpoint(api, tenant, uri, ["nothing_happens"])
+    ping = """mutation($id:UUID){testWebhook(id:$id){delivered statusCode latencyMs error}}"""
+    result = (await api.ok(ping, {"id": webhook_id}, auth=tenant.auth))["testWebhook"]
+    assert result["delivered"] is True and result["statusCode"] == 204
+    headers, body = script.requests.get_nowait()
+    assert headers["x-voipbin-event"] == "webhook_ping"
+    assert headers["x-voipbin-signature"] == independent_signature(
+        secret, headers["x-voipbin-timestamp"], body
+    )
+
+
+async def test_private_and_metadata_targets_are_refused_at_save_time(
+    api: Api, tenant: Tenant
+) -> None:
+    for uri in ("http://10.0.0.5/hook", "http://169.254.169.254/latest/meta-data",
+                "http://192.168.1.1/", "http://[::ffff:10.0.0.1]/", "http://100.64.0.1/",
+                "ftp://example.com/", "http://localhost.invalid/"):
+        body = await api.gql(CREATE, {"i": {"uri": uri}}, auth=tenant.auth)
+        assert error_code(body) == "BAD_USER_INPUT", (uri, body)
+        assert body["errors"][0]["extensions"]["field"] == "uri"
+    update = "mutation($u:String!){updateCustomer(input:{webhookUri:$u}){webhookUri}}"
+    body = await api.gql(update, {"u": "http://172.16.0.1/"}, auth=tenant.auth)
+    assert error_code(body) == "BAD_USER_INPUT"
+    assert body["errors"][0]["extensions"]["field"] == "webhookUri"
+
+
+async def test_signing_secret_is_shown_once_and_rotates(api: Api, tenant: Tenant, receiver: Receiver) -> None:
+    uri, _ = receiver.endpoint()
+    webhook_id, secret = await _endpoint(api, tenant, uri, ["nothing_happens"])
+    rotate = "mutation($id:UUID!){rotateWebhookSigningSecret(id:$id){signingSecret}}"
+    new = (await api.ok(rotate, {"id": webhook_id}, auth=tenant.auth))[
+        "rotateWebhookSigningSecret"]["signingSecret"]
+    assert new != secret and new.startswith("whsec_")
+    # the plain read has no secret field at all
+    body = await api.gql("query($id:UUID!){webhook(id:$id){signingSecret}}", {"id": webhook_id},
+                         auth=tenant.auth)
+    assert error_code(body) == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_another_customer_cannot_see_or_replay_deliveries(
+    api: Api, tenant: Tenant, other_tenant: Tenant, receiver: Receiver,
+    dispatcher: DispatcherControl,
+) -> None:
+    uri, _ = receiver.endpoint(200)
+    webhook_id, _ = await _endpoint(api, tenant, uri, ["agent_created"])
+    await _agent(api, tenant)
+    (delivery,) = await _settled(api, tenant, webhook_id)
+    data = await api.ok(DELIVERIES, {"f": {"webhookId": webhook_id}}, auth=other_tenant.auth)
+    assert data["webhookDeliveries"]["totalCount"] == 0
+    body = await api.gql("mutation($id:UUID!){replayWebhookDelivery(id:$id){id}}",
+                         {"id": delivery["id"]}, auth=other_tenant.auth)
+    assert error_code(body) == "NOT_FOUND"
+    body = await api.gql(WEBHOOK, {"id": webhook_id}, auth=other_tenant.auth)
+    assert error_code(body) == "NOT_FOUND"

@@ -44,7 +44,9 @@ class UrlGuard:
             address = address.ipv4_mapped
         if any(address in n for n in self._allowed_networks):
             return True
-        return address.is_global and not any(address in n for n in _ALSO_BLOCKED)
+        if address.is_multicast or not address.is_global:  # 224/4 counts as "global"
+            return False
+        return not any(address in n for n in _ALSO_BLOCKED)
 
     async def resolve(self, url: str) -> list[IPAddress]:
         """The addresses `url` would reach, or UrlRefused if any of them is not public."""

@@ -113,12 +113,14 @@ async def _wait_healthy(dev: subprocess.Popen[bytes], api_port: int, output: Pat
                 pytest.fail(f"voipbin dev exited with {dev.returncode}:\n{_show(output)}")
             try:
                 response = await client.get(f"http://127.0.0.1:{api_port}/health")
-                if response.status_code == 200:
+                # /health can answer a moment before the supervisor's own probe sees it;
+                # the banner is its word that every child is up.
+                if response.status_code == 200 and "voipbin dev is up" in output.read_text():
                     return
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.25)
-    pytest.fail(f"/health did not answer within {STARTUP_SECONDS} s:\n{_show(output)}")
+    pytest.fail(f"not up (/health + banner) within {STARTUP_SECONDS} s:\n{_show(output)}")
 
 
 def _env_without_backends() -> dict[str, str]:

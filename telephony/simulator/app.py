@@ -130,7 +130,7 @@ async def create(node: SimAsterisk, p: Params) -> Response:
 
 @route("POST", "/ari/channels/externalMedia")
 async def external_media(node: SimAsterisk, p: Params) -> Response:
-    channel = node.external_media(
+    channel = await node.external_media(
         app=p.text("app"),
         external_host=p.text("external_host"),
         channel_id=p.text("channelId"),

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from telephony.simulator import rtp
 from telephony.simulator.audio import FiniteSource, LoopingSource, MediaLibrary, tone_cycle
 from telephony.simulator.bridging import Bridging
 from telephony.simulator.bus import EventBus
@@ -134,6 +135,7 @@ class SimAsterisk:
         self.bus = EventBus(asterisk_id)
         self.channels: dict[str, Channel] = {}
         self.calls: dict[str, Call] = {}  # by our channel id and by far half id
+        self.rtp: dict[str, rtp.RtpEndpoint] = {}  # externalMedia channels' UDP ends
         self.sources = MixSources()
         self.clock = MediaClock(
             self.sources,
@@ -158,6 +160,8 @@ class SimAsterisk:
         for task in list(self._tasks):
             task.cancel()
         self._tasks.clear()
+        for endpoint in self.rtp.values():
+            endpoint.close()
         self.bus.drop_all()
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
@@ -361,6 +365,7 @@ class SimAsterisk:
         channel.address = source
         call = Call(channel, None, "inbound", script, "", "voipbin")
         self._register(call)
+        self.bus.channel_event("ChannelCreated", channel)
         self.bus.app("voipbin").channel_ids.add(channel.id)
         self._enter_stasis(channel, "voipbin", args, dialplan_event=False)
         return channel
@@ -424,6 +429,11 @@ class SimAsterisk:
         self.calls.pop(channel.id, None)
         self.sources.party_audio.pop(channel.id, None)
         self.sources.snoops.pop(channel.id, None)
+        self.sources.streams.pop(channel.id, None)
+        self.sources.listeners.pop(channel.id, None)
+        endpoint = self.rtp.pop(channel.id, None)
+        if endpoint is not None:
+            endpoint.close()
         self.sources.muted.discard(channel.id)
         for app in self.bus.apps.values():
             app.channel_ids.discard(channel.id)
@@ -677,6 +687,7 @@ class SimAsterisk:
             Dialplan("default", "s"),
         )
         self.channels[snoop.id] = snoop
+        self.bus.channel_event("ChannelCreated", snoop)
         self.sources.snoops[snoop.id] = (target.id, spy)
         self.bus.app(app).channel_ids.add(snoop.id)
         self._enter_stasis(
@@ -684,7 +695,7 @@ class SimAsterisk:
         )
         return snoop
 
-    def external_media(
+    async def external_media(
         self,
         *,
         app: str | None,
@@ -703,6 +714,9 @@ class SimAsterisk:
             raise ApiError(400, "format cannot be empty")
         if encapsulation not in ("rtp", "audiosocket", "none"):
             raise ApiError(400, "Unsupported encapsulation")
+        streams_rtp = encapsulation == "rtp" and transport == "udp"
+        if streams_rtp and media_format not in rtp.SUPPORTED_FORMATS:
+            raise ApiError(422, "Unsupported format for this simulator")
         self._check_new_id(channel_id)
         technology = "AudioSocket" if encapsulation == "audiosocket" else "UnicastRTP"
         channel = Channel(
@@ -713,9 +727,18 @@ class SimAsterisk:
         )
         channel.owned_by_app = True
         channel.variables.update(variables)
+        local_port = 0
+        if streams_rtp and external_host:
+            inbound = rtp.StreamSource()
+            endpoint = await rtp.open_endpoint(external_host, media_format, inbound)
+            self.rtp[channel.id] = endpoint
+            self.sources.streams[channel.id] = inbound
+            self.sources.listeners[channel.id] = endpoint.send
+            local_port = endpoint.local_port
         channel.variables["UNICASTRTP_LOCAL_ADDRESS"] = "127.0.0.1"
-        channel.variables["UNICASTRTP_LOCAL_PORT"] = str(20000 + len(self.channels) % 10000)
+        channel.variables["UNICASTRTP_LOCAL_PORT"] = str(local_port)
         self.channels[channel.id] = channel
+        self.bus.channel_event("ChannelCreated", channel)
         self.bus.app(app).channel_ids.add(channel.id)
         self._enter_stasis(channel, app, [], dialplan_event=False)
         return channel
@@ -744,9 +767,8 @@ class SimAsterisk:
 
     def _party_audio_done(self, channel_id: str) -> None:
         call = self.calls.get(channel_id)
-        if call is not None:
-            if call.speech_done is not None:
-                call.speech_done.set()
+        if call is not None and call.speech_done is not None:
+            call.speech_done.set()
 
 
 class CallParty:

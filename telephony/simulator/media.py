@@ -53,6 +53,10 @@ class MixSources:
     bridges: dict[str, list[str]] = field(default_factory=dict)
     snoops: dict[str, tuple[str, str]] = field(default_factory=dict)
     muted: set[str] = field(default_factory=set)
+    # channel id -> network audio (externalMedia) that stays registered while it idles
+    streams: dict[str, AudioSource] = field(default_factory=dict)
+    # channel id -> who wants, every tick, what that channel hears (externalMedia RTP out)
+    listeners: dict[str, Callable[[Pcm], None]] = field(default_factory=dict)
 
 
 SILENCE = np.zeros(FRAME_SAMPLES, dtype=np.int16)
@@ -98,7 +102,7 @@ class MediaClock:
     def tick(self) -> None:
         self.ticks += 1
         s = self.sources
-        if not (s.party_audio or s.playbacks or s.recordings):
+        if not (s.party_audio or s.playbacks or s.recordings or s.listeners):
             return
         heard: dict[str, Pcm] = {}  # channel id -> what the channel receives from its party
         for channel_id, source in list(s.party_audio.items()):
@@ -107,6 +111,10 @@ class MediaClock:
                 del s.party_audio[channel_id]
                 self._on_party_audio_done(channel_id)
             elif channel_id not in s.muted:
+                heard[channel_id] = frame
+        for channel_id, network in s.streams.items():
+            frame = network.read(FRAME_SAMPLES)
+            if frame is not None and channel_id not in s.muted:
                 heard[channel_id] = frame
         played: dict[str, Pcm] = {}  # target uri -> playback audio sent to it
         for target, stream in list(s.playbacks.items()):
@@ -117,6 +125,8 @@ class MediaClock:
                 self._on_playback_item_done(stream)
             else:
                 played[target] = frame
+        for channel_id, listener in list(s.listeners.items()):
+            listener(self._hears(channel_id, heard, played))
         for recording in list(s.recordings.values()):
             if recording.paused:
                 continue
@@ -127,6 +137,16 @@ class MediaClock:
             if recording.max_samples and recording.sample_count >= recording.max_samples:
                 self._on_recording_full(recording)
 
+    def _hears(self, channel_id: str, heard: dict[str, Pcm], played: dict[str, Pcm]) -> Pcm:
+        """What a channel's far side hears: its own playbacks, plus, in a bridge, the
+        other members and the bridge's playbacks."""
+        frames = _maybe(played.get(f"channel:{channel_id}"))
+        for bridge_id, members in self.sources.bridges.items():
+            if channel_id in members:
+                frames += [heard[m] for m in members if m != channel_id and m in heard]
+                frames += _maybe(played.get(f"bridge:{bridge_id}"))
+        return _mix(frames)
+
     def _recorded(self, target: str, heard: dict[str, Pcm], played: dict[str, Pcm]) -> Pcm:
         kind, _, target_id = target.partition(":")
         if kind == "bridge":
@@ -136,7 +156,7 @@ class MediaClock:
         if snoop is not None:
             spied, direction = snoop
             inbound = _maybe(heard.get(spied))
-            outbound = _maybe(played.get(f"channel:{spied}"))
+            outbound = [self._hears(spied, heard, played)]
             if direction == "in":
                 return _mix(inbound)
             if direction == "out":

@@ -94,6 +94,9 @@ class WebhookSettings(BaseModel):
     )
     request_timeout_seconds: float = Field(10.0, description="Whole-request timeout per attempt.")
     max_endpoints_per_customer: int = Field(20, description="Webhook endpoints per customer.")
+    task_queue: str = Field(
+        "", description="Temporal task queue of deliveries (empty: `webhooks`)."
+    )
     allow_hosts: list[str] = Field(
         default_factory=list,
         description="Hosts allowed even if they resolve to private ranges (exact names).",

@@ -39,7 +39,7 @@ async def run_workers(settings: Settings) -> None:
         client = await services.temporal()
         worker = Worker(
             client,
-            task_queue=WEBHOOKS,
+            task_queue=settings.webhooks.task_queue or WEBHOOKS,
             workflows=[WebhookDeliveryWorkflow],
             activities=webhook_activities(services),
             max_concurrent_activities=200,

@@ -36,13 +36,13 @@ def event_settings(settings: Settings) -> Settings:
     s.events.ws_max_subscriptions = 5
     s.events.ws_max_connections_per_customer = 4
     s.limits.api_per_minute = 100_000
+    s.webhooks.task_queue = f"webhooks-test-{uuid.uuid4().hex[:8]}"
     return s
 
 
 @pytest.fixture(scope="session")
 async def event_services(event_settings: Settings) -> AsyncIterator[Services]:
     svc = build_services(event_settings)
-    svc.webhooks.task_queue = f"webhooks-test-{uuid.uuid4().hex[:8]}"
     yield svc
     await svc.close()
 

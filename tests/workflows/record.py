@@ -13,7 +13,9 @@ import asyncio
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client
@@ -49,7 +51,7 @@ SCENARIOS: dict[str, list[DeliverResult]] = {
 }
 
 
-def scripted(results: list[DeliverResult]) -> list[object]:
+def scripted(results: list[DeliverResult]) -> list[Callable[..., Any]]:
     pending = list(results)
 
     @activity.defn(name=DELIVER)

@@ -106,6 +106,7 @@ class WebhookService:
         self._temporal = temporal
         self._guard = guard
         self._http = http
+        self.task_queue = settings.webhooks.task_queue or WEBHOOKS
 
     # ---- endpoints ---------------------------------------------------------------------
 
@@ -383,7 +384,7 @@ class WebhookService:
                 WebhookDeliveryWorkflow.run,
                 WebhookDeliveryInput(target, self.schedule()),
                 id=webhook_workflow_id(target.event_id, target.target_id),
-                task_queue=WEBHOOKS,
+                task_queue=self.task_queue,
                 id_reuse_policy=policy,
             )
         except WorkflowAlreadyStartedError:

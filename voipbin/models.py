@@ -11,6 +11,9 @@ TABLE_MODULES = (
     "voipbin.audit.models",
     "voipbin.events.models",
     "voipbin.webhooks.models",
+    "voipbin.calls.models",
+    "voipbin.activeflows.models",
+    "voipbin.recordings.models",
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import logging
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,7 @@ from telephony.simulator.errors import ApiError, not_found
 from telephony.simulator.model import JsonDict, ari_timestamp
 from telephony.simulator.params import Params
 
+logger = logging.getLogger(__name__)
 Handler = Callable[[SimAsterisk, Params], Awaitable[Response]]
 
 
@@ -606,6 +608,11 @@ async def handle_http(
         return await matched.handler(node, params)
     except ApiError as error:
         return error_response(error)
+    except Exception:
+        # A simulator bug must surface as a JSON 500 (as Asterisk's own failures do),
+        # and in the log, rather than as a dropped connection.
+        logger.exception("simulator failed on %s %s", request.method, request.url.path)
+        return json_response({"message": "Internal Server Error"}, 500)
 
 
 async def handle_events(

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from telephony.simulator import rtp
-from telephony.simulator.audio import FiniteSource, LoopingSource, MediaLibrary, tone_cycle
+from telephony.simulator.audio import MediaLibrary
 from telephony.simulator.bridging import Bridging
 from telephony.simulator.bus import EventBus
+from telephony.simulator.calls import CallParty
+from telephony.simulator.endpoints import Endpoint, parse_caller_id, parse_endpoint
 from telephony.simulator.errors import ApiError, not_found, not_in_stasis
 from telephony.simulator.media import MediaClock, MixSources, PlaybackStream, RecordingStream
 from telephony.simulator.model import (
@@ -33,7 +35,6 @@ from telephony.simulator.parties import FAR_ENDS, Script, run_script, unscripted
 from telephony.simulator.playing import Playing
 
 CallMode = Literal["originate", "dial", "inbound"]
-TECHNOLOGIES = ("Local", "PJSIP", "SIP")
 DIAL_STATUS_BY_CAUSE = {17: "BUSY", 34: "CONGESTION", 0: "CONGESTION"}
 
 
@@ -70,47 +71,6 @@ class PartyBook:
         if address in self.scripts:
             return self.scripts[address]
         return unscripted(self.unscripted_answer_delay)
-
-
-@dataclass
-class Endpoint:
-    technology: str
-    resource: str  # what follows "<tech>/"
-    address: str  # the party key: number, SIP URI or Local exten
-    context: str
-    exten: str
-    name_base: str
-
-
-def parse_endpoint(endpoint: str | None) -> Endpoint:
-    if not endpoint:
-        raise ApiError(400, "Endpoint must be specified")
-    if "/" not in endpoint:
-        raise ApiError(400, "Invalid endpoint specified")
-    technology, resource = endpoint.split("/", 1)
-    canonical = {t.lower(): t for t in TECHNOLOGIES}.get(technology.lower())
-    if canonical is None:
-        raise ApiError(500, "Allocation failed", key="error")
-    if canonical == "Local":
-        exten, _, context = resource.partition("@")
-        return Endpoint("Local", resource, exten, context or "default", exten, f"Local/{resource}")
-    # PJSIP/<number>@<trunk>, PJSIP/<endpoint>/sip:<uri>, PJSIP/<x>
-    if "/" in resource:
-        name, address = resource.split("/", 1)
-    elif "@" in resource:
-        address, name = resource.split("@", 1)
-    else:
-        name = address = resource
-    return Endpoint(canonical, resource, address, "default", "s", f"{canonical}/{name}")
-
-
-def parse_caller_id(text: str | None) -> CallerId:
-    if not text:
-        return CallerId()
-    match = re.fullmatch(r'\s*"?([^"<]*?)"?\s*<([^>]*)>\s*', text)
-    if match:
-        return CallerId(match.group(1), match.group(2))
-    return CallerId("", text.strip())
 
 
 class SimAsterisk:
@@ -295,7 +255,7 @@ class SimAsterisk:
                 self.bus.channel_event("ChannelConnectedLine", far)
             for variable, value in far.variables.items():
                 self.bus.channel_event("ChannelVarset", far, variable=variable, value=value)
-        self._dial_event(call, "")
+        self.dial_event(call, "")
         if call.timeout > 0:
             # A timer, not a task: thousands of ringing calls must stay cheap.
             call.timeout_handle = asyncio.get_running_loop().call_later(
@@ -328,7 +288,7 @@ class SimAsterisk:
         # Only the created channel is subscribed; its `;2` half stays silent (trace 01b).
         self.bus.app(app).channel_ids.add(ours.id)
         snapshot = Channel(**{**ours.__dict__, "dialplan": Dialplan(**ours.dialplan.__dict__)})
-        self._enter_stasis(ours, app, app_args.split(",") if app_args else [], dialplan_event=True)
+        self.enter_stasis(ours, app, app_args.split(",") if app_args else [], dialplan_event=True)
         return snapshot
 
     def dial(self, channel_id: str, timeout: float) -> None:
@@ -340,7 +300,7 @@ class SimAsterisk:
         call.task = self.spawn(self._run_dial(call))
 
     async def _run_dial(self, call: Call) -> None:
-        self._dial_event(call, "")
+        self.dial_event(call, "")
         if call.timeout > 0:
             # A timer, not a task: thousands of ringing calls must stay cheap.
             call.timeout_handle = asyncio.get_running_loop().call_later(
@@ -350,7 +310,7 @@ class SimAsterisk:
 
     def _dial_timed_out(self, call: Call) -> None:
         if not call.answered and not call.ended:
-            self._hangup_from_app(call.ours, 19)
+            self.hangup_from_app(call.ours, 19)
 
     def inbound(self, source: str, destination: str, script: Script, args: list[str]) -> Channel:
         """A call from a scripted caller, entering Stasis as the dialplan would send it."""
@@ -367,12 +327,12 @@ class SimAsterisk:
         self._register(call)
         self.bus.channel_event("ChannelCreated", channel)
         self.bus.app("voipbin").channel_ids.add(channel.id)
-        self._enter_stasis(channel, "voipbin", args, dialplan_event=False)
+        self.enter_stasis(channel, "voipbin", args, dialplan_event=False)
         return channel
 
     # -- Stasis ------------------------------------------------------------------------------
 
-    def _enter_stasis(
+    def enter_stasis(
         self, channel: Channel, app: str, args: list[str], *, dialplan_event: bool
     ) -> None:
         channel.stasis_app = app
@@ -407,13 +367,13 @@ class SimAsterisk:
 
     # -- events for a call -------------------------------------------------------------------
 
-    def _dial_event(self, call: Call, status: str) -> None:
+    def dial_event(self, call: Call, status: str) -> None:
         # In create+dial only the first Dial carries the dialstring (trace 01b).
         dialstring = call.dialstring if call.mode == "originate" or call.dial_events == 0 else ""
         call.dial_events += 1
         self.bus.dial_event(call.ours, status, dialstring)
 
-    def _state(self, channel: Channel, state: Any) -> None:
+    def set_state(self, channel: Channel, state: Any) -> None:
         if channel.state != state:
             channel.state = state
             self.bus.channel_event("ChannelStateChange", channel)
@@ -474,11 +434,11 @@ class SimAsterisk:
         call = self.calls.get(channel_id)
         if call is not None and call.far is channel:
             # Hanging up the far half looks, from our side, like the party hanging up.
-            self._hangup_from_party(call, cause)
+            self.hangup_from_party(call, cause)
             return
-        self._hangup_from_app(channel, cause)
+        self.hangup_from_app(channel, cause)
 
-    def _hangup_from_app(self, channel: Channel, cause: int) -> None:
+    def hangup_from_app(self, channel: Channel, cause: int) -> None:
         if channel.hangup_requested:
             return
         channel.hangup_requested = True
@@ -491,7 +451,7 @@ class SimAsterisk:
             self._release_media(channel, by_api=False)
             self._leave_stasis(channel)
         elif call is not None and call.mode == "originate" and not call.answered:
-            self._dial_event(call, "NOANSWER")
+            self.dial_event(call, "NOANSWER")
         if call is not None and call.far is not None:
             far = call.far
             self.bus.channel_event("ChannelHangupRequest", far, cause=cause)
@@ -503,7 +463,7 @@ class SimAsterisk:
         else:
             self._destroy(channel, cause)
 
-    def _hangup_from_party(self, call: Call, cause: int) -> None:
+    def hangup_from_party(self, call: Call, cause: int) -> None:
         ours, far = call.ours, call.far
         if call.ended or ours.hangup_requested:
             return
@@ -518,16 +478,16 @@ class SimAsterisk:
             self._release_media(ours, by_api=False)
             self._leave_stasis(ours)
         elif call.mode == "originate":
-            self._dial_event(call, DIAL_STATUS_BY_CAUSE.get(cause, "NOANSWER"))
+            self.dial_event(call, DIAL_STATUS_BY_CAUSE.get(cause, "NOANSWER"))
         self._destroy(ours, cause)
         if call.answered:
             self.device_state(call, "NOT_INUSE")
 
-    def _originate_failed(self, call: Call, status: str, our_cause: int, far_cause: int) -> None:
+    def originate_failed(self, call: Call, status: str, our_cause: int, far_cause: int) -> None:
         """Originate towards a busy/congested party: the dial fails at the indication."""
         self._end_call(call)
         call.ours.hangup_requested = True
-        self._dial_event(call, status)
+        self.dial_event(call, status)
         if call.far is not None:
             self.bus.channel_event("ChannelHangupRequest", call.far, cause=0)
         self._destroy(call.ours, our_cause)
@@ -546,7 +506,7 @@ class SimAsterisk:
     def answer(self, channel_id: str) -> None:
         channel = self.stasis_channel(channel_id)
         call = self.calls.get(channel_id)
-        self._state(channel, "Up")
+        self.set_state(channel, "Up")
         if call is not None and call.mode == "inbound" and call.task is None:
             # The scripted caller starts talking once we answer (DESIGN §8).
             call.answered = True
@@ -555,7 +515,7 @@ class SimAsterisk:
     def ring(self, channel_id: str) -> None:
         channel = self.stasis_channel(channel_id)
         if channel.state == "Ring":
-            self._state(channel, "Ringing")
+            self.set_state(channel, "Ringing")
 
     def hold(self, channel_id: str, on: bool) -> None:
         channel = self.stasis_channel(channel_id)
@@ -690,9 +650,7 @@ class SimAsterisk:
         self.bus.channel_event("ChannelCreated", snoop)
         self.sources.snoops[snoop.id] = (target.id, spy)
         self.bus.app(app).channel_ids.add(snoop.id)
-        self._enter_stasis(
-            snoop, app, app_args.split(",") if app_args else [], dialplan_event=False
-        )
+        self.enter_stasis(snoop, app, app_args.split(",") if app_args else [], dialplan_event=False)
         return snoop
 
     async def external_media(
@@ -740,7 +698,7 @@ class SimAsterisk:
         self.channels[channel.id] = channel
         self.bus.channel_event("ChannelCreated", channel)
         self.bus.app(app).channel_ids.add(channel.id)
-        self._enter_stasis(channel, app, [], dialplan_event=False)
+        self.enter_stasis(channel, app, [], dialplan_event=False)
         return channel
 
     def redirect(self, channel_id: str, endpoint: str | None) -> None:
@@ -751,7 +709,7 @@ class SimAsterisk:
         call = self.calls.get(channel.id)
         # The party is transferred away: for us the call simply ends.
         if call is not None:
-            self.spawn(self._later(lambda: self._hangup_from_party(call, 16)))
+            self.spawn(self._later(lambda: self.hangup_from_party(call, 16)))
 
     async def _later(self, action: Any) -> None:
         await self.sleep(0.05)
@@ -769,100 +727,3 @@ class SimAsterisk:
         call = self.calls.get(channel_id)
         if call is not None and call.speech_done is not None:
             call.speech_done.set()
-
-
-class CallParty:
-    """`PartyActor` for one call: what a script step does to the node's state."""
-
-    def __init__(self, node: SimAsterisk, call: Call) -> None:
-        self.node = node
-        self.call = call
-
-    def _live(self) -> bool:
-        return not self.call.ended and self.call.ours.id in self.node.channels
-
-    async def dialplan(self, app: str, data: str) -> None:
-        far = self.call.far
-        if far is None or not self._live():
-            return
-        far.dialplan.priority += 0 if far.dialplan.app_name == "" else 1
-        far.dialplan.app_name, far.dialplan.app_data = app, data
-        self.node.bus.channel_event(
-            "ChannelDialplan", far, dialplan_app=app, dialplan_app_data=data
-        )
-
-    async def ring(self) -> None:
-        call = self.call
-        if call.answered or call.mode == "inbound" or not self._live():
-            return
-        self.node._state(call.ours, "Ringing")
-        self.node._dial_event(call, "RINGING")
-
-    async def answer(self) -> None:
-        call, node = self.call, self.node
-        if call.answered or call.mode == "inbound" or not self._live():
-            return
-        call.answered = True
-        if call.timeout_handle is not None:
-            call.timeout_handle.cancel()
-        if call.far is not None:
-            node._state(call.far, "Up")
-        node._state(call.ours, "Up")
-        node.device_state(call, "INUSE")
-        node._dial_event(call, "ANSWER")
-        if call.mode == "originate" and call.app:
-            # An originated channel enters Stasis only once answered (trace 01).
-            node._enter_stasis(call.ours, call.app, call.ours.stasis_args, dialplan_event=False)
-
-    async def busy(self) -> None:
-        await self._indicate("BUSY", our_cause=17, far_cause=17, linger=10.0)
-
-    async def congestion(self) -> None:
-        # Trace 02c: our channel dies with cause 0, its far half with 34.
-        await self._indicate("CONGESTION", our_cause=0, far_cause=34, linger=5.0)
-
-    async def _indicate(self, status: str, our_cause: int, far_cause: int, linger: float) -> None:
-        call, node = self.call, self.node
-        if call.answered or not self._live():
-            return
-        if call.far is not None:
-            node._state(call.far, "Busy")
-        if call.mode == "originate":
-            node._originate_failed(call, status, our_cause, far_cause)
-            return
-        if call.mode == "dial":
-            # The channel stays in Stasis until the far end gives up (trace 02b).
-            node._dial_event(call, status)
-        await node.sleep(linger)
-        await self.hangup(far_cause)
-
-    async def hangup(self, cause: int) -> None:
-        if self._live():
-            self.node._hangup_from_party(self.call, cause)
-
-    async def send_dtmf(self, digits: str) -> None:
-        # SendDTMF defaults: 100 ms digits about 350 ms apart (trace 04).
-        await self.node.sleep(0.1)
-        for index, digit in enumerate(digits):
-            if index:
-                await self.node.sleep(0.25)
-            await self.node.sleep(0.1)
-            if not self._live():
-                return
-            self.node.party_dtmf(self.call, digit, 100)
-        # SendDTMF pauses once more after the last digit before the dialplan goes on.
-        await self.node.sleep(0.25)
-
-    async def say(self, text: str) -> None:
-        samples = await self.node.library.speech(text)
-        if not self._live():
-            return
-        self.call.speech_done = asyncio.Event()
-        self.node.sources.party_audio[self.call.ours.id] = FiniteSource(samples)
-        await self.call.speech_done.wait()
-        self.call.speech_done = None
-
-    async def tone(self, name: str) -> None:
-        cycle = tone_cycle(name)
-        if cycle is not None and self._live():
-            self.node.sources.party_audio[self.call.ours.id] = LoopingSource(cycle)

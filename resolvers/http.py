@@ -26,6 +26,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from resolvers.console import console_handler
 from resolvers.context import build_context
 from resolvers.errors import map_errors
 from resolvers.root import build_schema
@@ -283,6 +284,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/health", _health),
             Route("/ready", ready),
             Route("/metrics", _metrics),
+            Route("/console", console_handler()),
+            Route("/console/{path:path}", console_handler()),
         ],
         lifespan=lifespan,
     )

@@ -18,6 +18,7 @@ from resolvers.customers import CustomerMutations, CustomerQueries
 from resolvers.errors import ErrorCodeExtension
 from resolvers.events import EventSubscriptions
 from resolvers.limits import complexity_rule
+from resolvers.testcalls import TestCallMutations
 from resolvers.webhooks import WebhookMutations, WebhookQueries
 from voipbin.config import LimitSettings
 
@@ -31,7 +32,12 @@ class Query(
 
 @strawberry.type
 class Mutation(
-    AuthMutations, CustomerMutations, AgentMutations, AccessKeyMutations, WebhookMutations
+    AuthMutations,
+    CustomerMutations,
+    AgentMutations,
+    AccessKeyMutations,
+    WebhookMutations,
+    TestCallMutations,
 ):
     pass
 

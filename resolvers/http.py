@@ -109,10 +109,7 @@ class GraphQLHTTP:
         return RequestMeta(request_id=request.state.request_id, source_ip=client)
 
     async def principal(self, authorization: str | None) -> Principal | None:
-        principal = await self.services.auth.authenticate(authorization)
-        if principal is not None:
-            await self.services.limiter.hit(self.services.api_limit, str(principal.customer_id))
-        return principal
+        return await self.services.auth.authenticate(authorization, self.services.api_limit)
 
     async def __call__(self, request: Request) -> Response:
         try:

@@ -69,7 +69,7 @@ def build_services(settings: Settings) -> Services:
     limiter = RateLimiter(redis)
     customers = CustomerService(settings, sessions, cache)
     access_keys = AccessKeyService(settings, sessions, cache, customers)
-    auth = AuthService(settings, sessions, redis, limiter, customers, access_keys)
+    auth = AuthService(settings, sessions, redis, limiter, access_keys)
     limits = settings.limits
     http = httpx.AsyncClient(
         timeout=settings.webhooks.request_timeout_seconds, follow_redirects=False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
@@ -22,7 +23,6 @@ from voipbin.auth.principal import Principal, RequestMeta
 from voipbin.auth.secrets import new_refresh_token, sha256_hex
 from voipbin.config import Settings
 from voipbin.customers.models import Customer, CustomerStatus
-from voipbin.customers.service import CustomerService
 from voipbin.db import SessionFactory, transaction, utcnow
 from voipbin.errors import Unauthenticated
 from voipbin.keys import session_family_key, session_key
@@ -31,6 +31,7 @@ from voipbin.redis_client import REDIS_DOWN
 
 log = structlog.get_logger(__name__)
 _BAD_LOGIN = "Invalid username or password"
+_VERIFIED_CACHE_SIZE = 10_000
 _USABLE_STATUSES = {CustomerStatus.ACTIVE.value, CustomerStatus.INITIAL.value}
 
 
@@ -50,15 +51,14 @@ class AuthService:
         sessions: SessionFactory,
         redis: Redis,
         limiter: RateLimiter,
-        customers: CustomerService,
         access_keys: AccessKeyService,
     ) -> None:
         self._settings = settings
         self._sessions = sessions
         self._redis = redis
         self._limiter = limiter
-        self._customers = customers
         self._access_keys = access_keys
+        self._verified: dict[str, tokens.AccessClaims] = {}
         limits = settings.limits
         self._login_limit = Limit("login", limits.login_per_minute, limits.burst_factor)
 
@@ -221,33 +221,51 @@ class AuthService:
 
     # -- authentication of requests ---------------------------------------------------
 
-    async def authenticate(self, authorization: str | None) -> Principal | None:
-        """Principal for an `Authorization` header; None when absent; raises when bad."""
+    async def authenticate(
+        self, authorization: str | None, limit: Limit | None = None
+    ) -> Principal | None:
+        """Principal for an `Authorization` header; None when absent; raises when bad.
+
+        With `limit`, one token is also taken from the customer's bucket (RateLimited).
+        """
         if not authorization:
             return None
         scheme, _, credential = authorization.strip().partition(" ")
         credential = credential.strip()
         if scheme.lower() == "bearer" and credential:
-            return await self._bearer(credential)
+            return await self._bearer(credential, limit)
         if scheme.lower() == "accesskey" and credential:
-            return await self._access_keys.authenticate(credential)
+            principal = await self._access_keys.authenticate(credential)
+            if limit is not None:
+                await self._limiter.hit(limit, str(principal.customer_id))
+            return principal
         raise Unauthenticated(
             "Unsupported Authorization header: use `Bearer <jwt>` or `AccessKey ak_...`"
         )
 
-    async def _bearer(self, token: str) -> Principal:
-        claims = tokens.verify(self._settings.auth.jwt_secret, token)
+    async def _bearer(self, token: str, limit: Limit | None) -> Principal:
+        claims = self._verify(token)
         digest = sha256_hex(token)
+        bucket: object = None
         try:
-            live = bool(await self._redis.exists(session_key(digest)))
+            # The session check and the rate-limit hit share one round trip.
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.exists(session_key(digest))
+                if limit is not None:
+                    await self._limiter.queue(pipe, limit, str(claims.customer_id))
+                results = await pipe.execute()
+            live = bool(results[0])
+            bucket = results[1] if limit is not None else None
         except REDIS_DOWN as exc:
             log.warning("session_check_db_fallback", error=str(exc))
             live = await self._family_live(claims.family_id)
+        # The session is the authority: it dies with logout, refresh-token reuse, and an
+        # agent being disabled, deleted or given a new password (revoke_agent). Whatever
+        # freezes or deletes a customer must revoke its agents' sessions the same way.
         if not live:
             raise Unauthenticated("Session has ended; please sign in again")
-        customer = await self._customers.get_cached(claims.customer_id)
-        if customer is None or customer.status not in _USABLE_STATUSES:
-            raise Unauthenticated("Invalid or expired token")
+        if bucket is not None:
+            RateLimiter.verdict(bucket)
         return Principal(
             customer_id=claims.customer_id,
             agent_id=claims.agent_id,
@@ -257,6 +275,18 @@ class AuthService:
         )
 
     # -- helpers ----------------------------------------------------------------------
+
+    def _verify(self, token: str) -> tokens.AccessClaims:
+        """Signature checks cost ~0.2 ms; a token verified once is remembered until it
+        expires (the session check above still runs on every request)."""
+        claims = self._verified.get(token)
+        if claims is None or claims.exp <= time.time():
+            self._verified.pop(token, None)
+            claims = tokens.verify(self._settings.auth.jwt_secret, token)
+            if len(self._verified) >= _VERIFIED_CACHE_SIZE:
+                self._verified.pop(next(iter(self._verified)))
+            self._verified[token] = claims
+        return claims
 
     async def _new_refresh(self, session: AsyncSession, agent: Agent, family: UUID) -> str:
         token = new_refresh_token()

@@ -147,7 +147,7 @@ def parse_option(action_type: str, option: Mapping[str, Any] | None) -> BaseMode
     as they arrive from the API or from a stored flow. KeyError for an unknown type.
     """
     model = ACTION_OPTIONS[action_type]
-    return model.model_validate_json(json.dumps(dict(option or {})))
+    return model.model_validate_json(json.dumps(dict(option or {}), default=str))
 
 
 def media_allowed(action_type: str, reference_type: str) -> bool:

@@ -186,11 +186,23 @@ class MediaLibrary:
             self._speech[text] = await espeak(text)
         return self._speech[text]
 
+    async def prefetch(self, texts: list[str]) -> None:
+        """Synthesise ahead of time, so a `say` step starts speaking at once instead of
+        stretching the call by espeak-ng's run time (much longer in scaled-down time)."""
+        for text in texts:
+            await self.speech(text)
+
     async def resolve(self, media_uri: str) -> AudioSource | None:
         """None means "cannot be played" (missing file or unknown scheme)."""
         scheme, _, rest = media_uri.partition(":")
         target = rest.split(";", 1)[0]
         if scheme == "sound":
+            if target.startswith("/") and target.endswith(".wav"):
+                # A prompt rendered by voipbin (TTS) on this machine: an absolute WAV path.
+                path = Path(target)
+                if not path.is_file():
+                    return None
+                return FiniteSource(wav_to_pcm(await asyncio.to_thread(path.read_bytes)))
             samples = BUILTIN_SOUNDS.get(target)
             return FiniteSource(samples) if samples is not None else None
         if scheme == "tone":

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from telephony.simulator.app import json_response, no_content
-from telephony.simulator.parties import ScriptError, validate_script
+from telephony.simulator.parties import ScriptError, spoken_texts, validate_script
 
 if TYPE_CHECKING:
     from telephony.simulator.nodes import Simulator, SimulatorNode
@@ -43,6 +43,7 @@ def control_routes(simulator: Simulator, node: SimulatorNode) -> list[Route]:
         target = simulator.nodes.get(str(body.get("node", node.spec.name)))
         if target is None or target.core is None:
             return _bad("node is not running", 409)
+        await simulator.library.prefetch(spoken_texts(script))
         args = body.get("args")
         if args is None:
             args = ["context_type=call", "context=call-in", "direction=incoming"]
@@ -55,6 +56,7 @@ def control_routes(simulator: Simulator, node: SimulatorNode) -> list[Route]:
             script = validate_script((await _json_body(request)).get("script"))
         except (ValueError, ScriptError) as exc:
             return _bad(str(exc))
+        await simulator.library.prefetch(spoken_texts(script))
         simulator.parties.scripts[address] = script
         return no_content()
 

@@ -45,6 +45,10 @@ def validate_script(script: object) -> Script:
     return list(script)
 
 
+def spoken_texts(script: Script) -> list[str]:
+    return [str(step["say"]) for step in script if "say" in step]
+
+
 def unscripted(answer_delay: float) -> Script:
     """What an address nobody scripted does: answer after a moment and stay."""
     return [{"ring": answer_delay}, {"answer": True}]

@@ -73,6 +73,16 @@ class EventRecorder:
                         return event
                 await self._arrived.wait()
 
+    async def wait_count(self, count: int, timeout: float = 3.0) -> bool:
+        """Until `count` events have arrived; False if they did not within `timeout`."""
+        try:
+            async with asyncio.timeout(timeout), self._arrived:
+                while len(self.events) < count:
+                    await self._arrived.wait()
+        except TimeoutError:
+            return False
+        return True
+
     async def wait_type(
         self, event_type: str, channel_id: str | None = None, **fields: Any
     ) -> Event:

@@ -88,6 +88,7 @@ async def test_bridge_recording_mixes_members_and_playbacks(harness: Harness) ->
     await harness.events.wait_type("StasisStart", "m-2")
     await harness.client.create_bridge(bridge_id="mix")
     await harness.client.add_channel("mix", ["m-1", "m-2"])
+    await harness.sleep(1)  # the far end starts its tone once Answer() has settled
     await harness.client.record_bridge("mix", "mixed", max_duration_seconds=1)
     await harness.events.wait_type("RecordingFinished")
     rate, mixed = wav_samples(await harness.client.download_recording("mixed"))

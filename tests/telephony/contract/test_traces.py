@@ -1,7 +1,9 @@
 """Replay every real-Asterisk trace against the simulator and compare what comes back.
 
-Requests are sent in trace order at the trace's own moments, compressed by TRACE_SCALE
-(the simulator runs at the same scale). Compared: status codes, reply shapes and error
+Requests are sent in trace order. Before each one the replay waits until the simulator
+has sent as many events as Asterisk had by then, and then for the trace's own gap since
+its previous item, compressed by TRACE_SCALE (the simulator runs at the same scale); so
+the order holds however loaded the machine is. Compared: status codes, reply shapes and error
 messages, and per object (channel, playback, bridge) the sequence of events with their
 types, states, causes and key sets. Ids, names' counters and timestamps are set aside,
 and so is the interleaving between different objects and between REST replies and
@@ -24,7 +26,7 @@ from telephony.simulator.nodes import NodeSpec, Simulator
 from tests.telephony.conftest import PASSWORD, USER, EventRecorder, free_port
 from tests.telephony.contract.swagger import ari_spec, traces
 
-TRACE_SCALE = 0.3
+TRACE_SCALE = 0.2
 GENERATED_ID = re.compile(r"^\d+\.\d+$")
 COUNTER = re.compile(r"-[0-9a-f]{8}(;[12])")
 
@@ -122,11 +124,13 @@ async def replay(
     responses = [i for i in items if i["kind"] == "response" and not i.get("websocket")]
     ids: dict[str, str] = {}
     exchanges: list[tuple[Any, httpx.Response]] = []
-    loop = asyncio.get_running_loop()
-    start = loop.time() - socket_request["t"] * TRACE_SCALE
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
         for request, expected in zip(requests, responses, strict=True):
-            await asyncio.sleep(max(0.0, start + request["t"] * TRACE_SCALE - loop.time()))
+            position = items.index(request)
+            earlier_events = sum(1 for i in items[:position] if i["kind"] == "event")
+            await recorder.wait_count(earlier_events)
+            gap = request["t"] - items[position - 1]["t"]
+            await asyncio.sleep(max(0.0, gap) * TRACE_SCALE)
             path = request["path"]
             query_string = request.get("query_string", "")
             for trace_id, sim_id in ids.items():
@@ -149,8 +153,8 @@ async def replay(
             if isinstance(trace_body, dict) and GENERATED_ID.match(str(trace_body.get("id", ""))):
                 ids[trace_body["id"]] = response.json()["id"]
             exchanges.append((expected, response))
-    last_event = max(i["t"] for i in items)
-    await asyncio.sleep(max(0.0, start + last_event * TRACE_SCALE - loop.time()) + 0.4)
+    await recorder.wait_count(sum(1 for i in items if i["kind"] == "event"))
+    await asyncio.sleep(0.3)  # anything extra the simulator might still send
     await recorder.stop()
     return exchanges, recorder
 

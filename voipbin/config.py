@@ -107,6 +107,36 @@ class WebhookSettings(BaseModel):
     )
 
 
+class CallSettings(BaseModel):
+    """Calls, activeflows and recordings (DESIGN §7, §8): every duration a call waits."""
+
+    task_queue: str = Field(
+        "", description="Temporal task queue of call workflows (empty: `calls`)."
+    )
+    ring_timeout_seconds: float = Field(60.0, description="How long an outgoing call rings.")
+    hangup_wait_seconds: float = Field(
+        10.0, description="After our hangup request, wait this long for the channel to go."
+    )
+    recording_wait_seconds: float = Field(
+        10.0, description="After stopping a recording, wait this long for its file."
+    )
+    http_timeout_seconds: float = Field(
+        5.0, description="Timeout of webhook_send/fetch requests to the customer's server."
+    )
+    max_call_seconds: float = Field(3600.0, description="Longest call (the original's 1 h).")
+    max_executed_actions: int = Field(100, description="Actions one activeflow may execute.")
+    recordings_dir: Path = Field(
+        Path(".voipbin/recordings"), description="Folder keeping recording files."
+    )
+    tts_dir: Path = Field(Path(".voipbin/tts"), description="Folder caching synthesized speech.")
+    recording_retention_days: float = Field(
+        90.0, description="Recordings (row and file) are deleted this long after they end."
+    )
+    download_token_ttl_seconds: int = Field(
+        300, description="Lifetime of the signed token in a recording's downloadUrl."
+    )
+
+
 class DevSettings(BaseModel):
     state_dir: Path = Field(
         Path(".voipbin"), description="Folder holding `voipbin dev` data (survives restarts)."
@@ -161,6 +191,7 @@ class Settings(BaseSettings):
     dev: DevSettings = Field(default_factory=DevSettings)  # type: ignore[arg-type]
     events: EventSettings = Field(default_factory=EventSettings)  # type: ignore[arg-type]
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)  # type: ignore[arg-type]
+    calls: CallSettings = Field(default_factory=CallSettings)  # type: ignore[arg-type]
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

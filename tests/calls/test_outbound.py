@@ -1,0 +1,56 @@
+"""Outbound calls end to end: CallService → CallWorkflow → simulator → signals back."""
+
+from __future__ import annotations
+
+from tests.calls.conftest import META, CallHarness
+from voipbin.calls.service import CreateCall
+
+SOURCE = {"type": "tel", "target": "+15550000001"}
+
+
+async def _call(h: CallHarness, number: str, actions: list[dict[str, object]]) -> object:
+    [call] = await h.calls.create(
+        h.principal,
+        META,
+        CreateCall(SOURCE, [{"type": "tel", "target": number}], actions=actions),
+    )
+    return call
+
+
+async def test_answered_call_runs_its_flow_and_hangs_up_normally(call_harness: CallHarness) -> None:
+    h = call_harness
+    await h.script("+15550001000", [{"answer": True}, {"wait": 30}])
+    call = await _call(
+        h,
+        "+15550001000",
+        [
+            {"type": "talk", "option": {"text": "hello there"}},
+            {"type": "hangup"},
+        ],
+    )
+    result = await h.result(call.id)  # type: ignore[attr-defined]
+    assert (result.status, result.hangup_by, result.hangup_reason) == ("hangup", "local", "normal")
+    types = [e.event_type for e in await h.events(call.id)]  # type: ignore[attr-defined]
+    assert types[0] == "call_created"
+    assert types[-2:] == ["call_terminating", "call_hangup"]
+    assert "call_progressing" in types
+    row = await h.calls.get(h.principal, call.id)  # type: ignore[attr-defined]
+    assert row.status == "hangup" and row.tm_progressing is not None and row.tm_hangup
+
+
+async def test_busy_party_gives_busy(call_harness: CallHarness) -> None:
+    h = call_harness
+    await h.script("+15550001001", [{"busy": True}])
+    call = await _call(h, "+15550001001", [{"type": "answer"}])
+    result = await h.result(call.id)  # type: ignore[attr-defined]
+    assert (result.hangup_by, result.hangup_reason, result.hangup_cause) == ("remote", "busy", 17)
+
+
+async def test_unanswered_party_gives_noanswer(call_harness: CallHarness) -> None:
+    h = call_harness
+    await h.script("+15550001002", [{"ring": 600}])
+    call = await _call(h, "+15550001002", [{"type": "answer"}])
+    result = await h.result(call.id)  # type: ignore[attr-defined]
+    assert (result.hangup_by, result.hangup_reason) == ("remote", "noanswer")
+    types = [e.event_type for e in await h.events(call.id)]  # type: ignore[attr-defined]
+    assert types == ["call_created", "call_ringing", "call_hangup"]

@@ -1,0 +1,349 @@
+"""Calls: createCall (one call + activeflow per destination, started as CallWorkflow),
+hangupCall, get and list. Rows are written here only at creation; every later change
+comes from the call workflow's activities."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from voipbin import repository as repo
+from voipbin.activeflows.models import Activeflow
+from voipbin.audit.service import record
+from voipbin.auth.principal import MANAGER_OR_ADMIN, Principal, RequestMeta
+from voipbin.calls.models import Call, CallStatus
+from voipbin.calls.public import activeflow_data, call_data
+from voipbin.config import Settings
+from voipbin.db import SessionFactory, transaction
+from voipbin.errors import Conflict, InvalidInput, NotFound
+from voipbin.events.outbox import emit
+from voipbin.pagination import Page, PageArgs, paginate
+from voipbin.ratelimit import Limit, RateLimiter
+from workflows.call import HANGUP_SIGNAL, CallInput, CallTimeouts, CallWorkflow, HangupRequest
+from workflows.flow_actions import ACTION_OPTIONS, parse_option
+
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+MAX_DESTINATIONS = 100
+IDEM_NAMESPACE = uuid.UUID("0b1f3c5e-7c1e-4d8e-9a55-6a1f0c7d2e11")
+
+FlowLoader = Callable[[UUID, UUID], Awaitable[list[dict[str, Any]] | None]]
+
+
+@dataclass(frozen=True)
+class CreateCall:
+    source: dict[str, str]
+    destinations: list[dict[str, str]]
+    flow_id: UUID | None = None
+    actions: list[dict[str, Any]] | None = None
+    idempotency_key: str | None = None
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallFilter:
+    status: str | None = None
+    direction: str | None = None
+
+
+def check_address(name: str, address: dict[str, str], *, dialable: bool) -> dict[str, str]:
+    kind, target = address.get("type", ""), address.get("target", "").strip()
+    if dialable and kind not in ("tel", "sip"):
+        raise InvalidInput(f"{name}.type", "only tel and sip destinations can be called")
+    if kind == "tel" and not E164.match(target):
+        raise InvalidInput(f"{name}.target", "a tel target is an E.164 number like +15551234567")
+    if kind == "sip" and not re.match(r"^[^@\s]+@[^@\s]+$", target.removeprefix("sip:")):
+        raise InvalidInput(f"{name}.target", "a sip target is user@host")
+    if not target:
+        raise InvalidInput(f"{name}.target", "target must not be empty")
+    return {**address, "target": target}
+
+
+def endpoint_for(destination: dict[str, str]) -> str:
+    """The dial string: `PJSIP/<number>@call-out` (tel) or `PJSIP/call-out/sip:<uri>`."""
+    if destination["type"] == "tel":
+        return f"PJSIP/{destination['target']}@call-out"
+    return f"PJSIP/call-out/sip:{destination['target'].removeprefix('sip:')}"
+
+
+def check_actions(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Same option models as createFlow; missing ids are filled (the original does)."""
+    out = []
+    for index, action in enumerate(actions):
+        kind = str(action.get("type", ""))
+        if kind not in ACTION_OPTIONS:
+            raise InvalidInput(f"actions[{index}].type", f"unknown action type {kind!r}")
+        try:
+            parse_option(kind, action.get("option") or {})
+        except Exception as exc:
+            raise InvalidInput(f"actions[{index}].option", str(exc).splitlines()[0]) from exc
+        item = {
+            "id": str(action.get("id") or uuid.uuid4()),
+            "type": kind,
+            "option": dict(action.get("option") or {}),
+        }
+        if action.get("next_id"):
+            item["next_id"] = str(action["next_id"])
+        out.append(item)
+    return out
+
+
+def call_variables(call: Call, activeflow: Activeflow) -> dict[str, str]:
+    variables = {
+        "voipbin.activeflow.id": str(activeflow.id),
+        "voipbin.activeflow.reference_type": "call",
+        "voipbin.activeflow.reference_id": str(call.id),
+        "voipbin.activeflow.flow_id": str(activeflow.flow_id or ""),
+        "voipbin.call.id": str(call.id),
+        "voipbin.call.direction": call.direction,
+        "voipbin.call.master_call_id": str(call.master_call_id or ""),
+        "voipbin.call.digits": "",
+    }
+    for side, address in (("source", call.source), ("destination", call.destination)):
+        for key in ("name", "detail", "target", "target_name", "type"):
+            variables[f"voipbin.call.{side}.{key}"] = str(address.get(key, ""))
+    return variables
+
+
+def clean_variables(variables: dict[str, str]) -> dict[str, str]:
+    """Spec §3: `voipbin.` keys dropped; an oversized set is ignored as a whole."""
+    kept = {
+        k.strip(): v for k, v in variables.items() if not k.strip().lower().startswith("voipbin.")
+    }
+    if len(kept) > 100 or any(len(v) > 32_768 for v in kept.values()):
+        return {}
+    if sum(len(v) for v in kept.values()) > 65_536:
+        return {}
+    return kept
+
+
+class CallService:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: SessionFactory,
+        temporal: Callable[[], Awaitable[Client]],
+        limiter: RateLimiter,
+        load_flow: FlowLoader,
+    ) -> None:
+        self._settings = settings
+        self._sessions = sessions
+        self._temporal = temporal
+        self._limiter = limiter
+        self._load_flow = load_flow
+        limits = settings.limits
+        self._limit = Limit("call_create", limits.call_create_per_minute, limits.burst_factor)
+
+    @property
+    def task_queue(self) -> str:
+        return self._settings.calls.task_queue or "calls"
+
+    def timeouts(self) -> CallTimeouts:
+        s = self._settings.calls
+        return CallTimeouts(
+            s.ring_timeout_seconds,
+            s.hangup_wait_seconds,
+            s.recording_wait_seconds,
+            s.http_timeout_seconds,
+            s.max_call_seconds,
+        )
+
+    async def create(self, principal: Principal, meta: RequestMeta, data: CreateCall) -> list[Call]:
+        principal.require(MANAGER_OR_ADMIN)
+        source = check_address("source", data.source, dialable=False)
+        if not data.destinations:
+            raise InvalidInput("destinations", "give at least one destination")
+        if len(data.destinations) > MAX_DESTINATIONS:
+            raise InvalidInput("destinations", f"at most {MAX_DESTINATIONS} destinations")
+        destinations = [
+            check_address(f"destinations[{i}]", d, dialable=True)
+            for i, d in enumerate(data.destinations)
+        ]
+        key = (data.idempotency_key or "").strip() or None
+        if key is not None and len(key) > 100:
+            raise InvalidInput("idempotencyKey", "at most 100 characters")
+        if key is not None:
+            existing = await self._by_idempotency_key(principal.customer_id, key)
+            if existing:
+                return existing
+        actions = await self._actions(principal.customer_id, data)
+        await self._limiter.hit(self._limit, str(principal.customer_id))
+        calls: list[tuple[Call, Activeflow]] = []
+        for index, destination in enumerate(destinations):
+            call_id = (
+                uuid.uuid5(IDEM_NAMESPACE, f"{principal.customer_id}:{key}:{index}")
+                if key
+                else uuid.uuid4()
+            )
+            call = Call(
+                id=call_id,
+                customer_id=principal.customer_id,
+                flow_id=data.flow_id,
+                source=source,
+                destination=destination,
+                channel_id=str(call_id),
+                status=CallStatus.DIALING.value,
+                direction="outgoing",
+                idempotency_key=f"{key}:{index}" if key else None,
+                owner_type="agent" if principal.agent_id else "",
+                owner_id=principal.agent_id,
+            )
+            flow = Activeflow(
+                customer_id=principal.customer_id,
+                flow_id=data.flow_id,
+                reference_type="call",
+                reference_id=call_id,
+                actions=actions,
+            )
+            call.activeflow_id = flow.id
+            calls.append((call, flow))
+        try:
+            async with transaction(self._sessions) as session:
+                for call, flow in calls:
+                    session.add(call)
+                    session.add(flow)
+                    await session.flush()
+                    await emit(
+                        session,
+                        customer_id=call.customer_id,
+                        event_type="call_created",
+                        resource_type="call",
+                        resource_id=call.id,
+                        data=call_data(call),
+                    )
+                    await emit(
+                        session,
+                        customer_id=flow.customer_id,
+                        event_type="activeflow_created",
+                        resource_type="activeflow",
+                        resource_id=flow.id,
+                        data=activeflow_data(flow),
+                    )
+                    await record(
+                        session,
+                        meta=meta,
+                        action="call.create",
+                        principal=principal,
+                        resource_type="call",
+                        resource_id=call.id,
+                        after=call_data(call),
+                    )
+        except sa.exc.IntegrityError:
+            # a concurrent createCall with the same key won: answer with its calls
+            if key is not None:
+                existing = await self._by_idempotency_key(principal.customer_id, key)
+                if existing:
+                    return existing
+            raise
+        for call, flow in calls:
+            await self.start_workflow(call, flow, actions, clean_variables(data.variables))
+        return [call for call, _ in calls]
+
+    async def start_workflow(
+        self,
+        call: Call,
+        flow: Activeflow,
+        actions: list[dict[str, Any]],
+        extra: dict[str, str],
+        *,
+        node: str = "",
+    ) -> None:
+        client = await self._temporal()
+        variables = {**extra, **call_variables(call, flow)}
+        # an idempotent retry finds the call already live
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await client.start_workflow(
+                CallWorkflow.run,
+                CallInput(
+                    call.id,
+                    call.customer_id,
+                    flow.id,
+                    call.direction,
+                    call.source,
+                    call.destination,
+                    actions,
+                    variables,
+                    self.timeouts(),
+                    endpoint=endpoint_for(call.destination) if call.direction == "outgoing" else "",
+                    node=node,
+                    channel_id=call.channel_id,
+                    max_executed_actions=self._settings.calls.max_executed_actions,
+                ),
+                id=f"call:{call.id}",
+                task_queue=self.task_queue,
+            )
+
+    async def _actions(self, customer_id: UUID, data: CreateCall) -> list[dict[str, Any]]:
+        if data.flow_id is not None:
+            actions = await self._load_flow(customer_id, data.flow_id)
+            if actions is None:
+                raise InvalidInput("flowId", "no such flow")
+            return actions
+        return check_actions(list(data.actions or []))
+
+    async def _by_idempotency_key(self, customer_id: UUID, key: str) -> list[Call]:
+        async with self._sessions() as session:
+            rows = await session.execute(
+                sa.select(Call)
+                .where(
+                    Call.customer_id == customer_id,  # type: ignore[arg-type]
+                    Call.idempotency_key.like(f"{key}:%"),  # type: ignore[union-attr]
+                )
+                .order_by(Call.idempotency_key)  # type: ignore[arg-type]
+            )
+            return list(rows.scalars().all())
+
+    async def hangup(self, principal: Principal, meta: RequestMeta, call_id: UUID) -> Call:
+        principal.require(MANAGER_OR_ADMIN)
+        call = await self.get(principal, call_id)
+        if call.status == CallStatus.HANGUP:
+            raise Conflict("the call is already hung up")
+        client = await self._temporal()
+        try:
+            await client.get_workflow_handle(f"call:{call.id}").signal(
+                HANGUP_SIGNAL, HangupRequest("normal")
+            )
+        except RPCError as exc:
+            raise Conflict("the call is not live any more") from exc
+        async with transaction(self._sessions) as session:
+            await record(
+                session,
+                meta=meta,
+                action="call.hangup",
+                principal=principal,
+                resource_type="call",
+                resource_id=call.id,
+                before=call_data(call),
+            )
+        return call
+
+    async def get(self, principal: Principal, call_id: UUID) -> Call:
+        async with self._sessions() as session:
+            return await repo.require_scoped(session, Call, principal.customer_id, call_id, "call")
+
+    async def get_many(self, customer_id: UUID, ids: list[UUID]) -> list[Call | None]:
+        async with self._sessions() as session:
+            return await repo.get_many_scoped(session, Call, customer_id, ids)
+
+    async def list_page(
+        self, principal: Principal, args: PageArgs, filter: CallFilter
+    ) -> Page[Call]:
+        where = repo.live(Call, principal.customer_id)
+        if filter.status:
+            where.append(Call.status == filter.status)  # type: ignore[arg-type]
+        if filter.direction:
+            where.append(Call.direction == filter.direction)  # type: ignore[arg-type]
+        async with self._sessions() as session:
+            return await paginate(session, Call, where, args, self._settings.limits.max_page_size)
+
+
+__all__ = ["CallFilter", "CallService", "CreateCall", "NotFound"]

@@ -1,0 +1,492 @@
+"""CallWorkflow (`call:<id>`): one call leg from dial to hangup, running its flow inline.
+
+Why the call workflow hosts the flow interpreter instead of a child ActiveflowWorkflow:
+every ARI event a flow waits for (answer, DTMF, playback/recording finished, hangup)
+arrives here as the bridge's `ari_event` signal; a child would need each of them
+forwarded as a second signal and each action result sent back, roughly doubling the
+workflow tasks per call (DESIGN §12 counts them). The activeflow keeps its own id and
+row (`activeflow_id`), and ActiveflowWorkflow (`activeflow:<id>`) runs flows that have
+no call (reference `api`, ...).
+
+Quick ARI operations and single-row writes are local activities; the DB is written
+only by activities, and only the status transitions of spec telephony.md §5 are
+applied. Every duration comes in through `CallTimeouts`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.contracts import calls as c
+    from workflows.flow_actions import options as o
+    from workflows.flow_actions.http import EXECUTORS as HTTP_EXECUTORS
+    from workflows.flow_actions.interim_control import EXECUTORS as CONTROL_EXECUTORS
+    from workflows.flow_actions.media import DIGITS_VARIABLE
+    from workflows.flow_actions.media import EXECUTORS as MEDIA_EXECUTORS
+    from workflows.flow_actions.runtime import Executor, FlowRunner, FlowStopped, RunnerState
+    from workflows.telephony_signals import ARI_EVENT_SIGNAL, AriEventSignal
+
+HANGUP_SIGNAL = "hangup"
+STOP_FLOW_SIGNAL = "stop_activeflow"
+
+LOCAL = timedelta(seconds=10)
+LOCAL_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200),
+    maximum_interval=timedelta(seconds=5),
+    maximum_attempts=8,
+)
+SLOW_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=5,
+)
+
+CALL_EXECUTORS: dict[str, Executor] = {**MEDIA_EXECUTORS, **HTTP_EXECUTORS, **CONTROL_EXECUTORS}
+
+# Platform hangup: reason → Q.850 cause (spec telephony.md §5).
+REASON_CAUSE = {
+    "normal": 16,
+    "cancel": 16,
+    "timeout": 16,
+    "failed": 18,
+    "busy": 17,
+    "noanswer": 19,
+    "dialout": 19,
+    "amd": 201,
+    "": 16,
+}
+
+
+def hangup_reason(direction: str, last_status: str, cause: int) -> str:
+    """The original's ChannelDestroyed mapping (spec telephony.md §5 table)."""
+    early = last_status in ("dialing", "ringing")
+    if direction == "incoming":
+        if early:
+            return {19: "noanswer", 17: "busy"}.get(cause, "normal")
+        if last_status == "progressing" and cause == 200:
+            return "timeout"
+        return "normal"
+    if early:
+        if cause in (19, 21):
+            return "noanswer"
+        if cause == 17:
+            return "busy"
+        if cause in (16, 26):
+            return "normal"
+        if cause == 0:
+            return "dialout"
+        return "failed"
+    if last_status == "progressing" and cause == 200:
+        return "timeout"
+    if last_status == "terminating" and cause == 201:
+        return "amd"
+    if last_status == "canceling":
+        return "cancel"
+    return "normal"
+
+
+@dataclass(frozen=True)
+class CallTimeouts:
+    ring_seconds: float = 60.0  # ring timeout of an outgoing call
+    hangup_wait_seconds: float = 10.0  # after our hangup request, wait for ChannelDestroyed
+    recording_wait_seconds: float = 10.0
+    http_seconds: float = 5.0  # webhook_send / fetch request timeout
+    max_call_seconds: float = 3600.0  # the original's 1 h delayed hangup (cause 200)
+
+
+@dataclass(frozen=True)
+class CallInput:
+    call_id: UUID
+    customer_id: UUID
+    activeflow_id: UUID
+    direction: str  # outgoing | incoming
+    source: dict[str, Any]
+    destination: dict[str, Any]
+    actions: list[dict[str, Any]]
+    variables: dict[str, str]
+    timeouts: CallTimeouts
+    endpoint: str = ""  # outgoing: the dial string
+    node: str = ""  # incoming: where the channel already is
+    channel_id: str = ""  # incoming: Asterisk's channel id
+    max_executed_actions: int = 100
+
+
+@dataclass
+class CallResult:
+    status: str
+    hangup_by: str
+    hangup_reason: str
+    hangup_cause: int
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HangupRequest:
+    reason: str = "normal"
+
+
+@dataclass
+class CallView:
+    status: str
+    node: str
+    current_action: dict[str, Any]
+    variables: dict[str, str]
+
+
+@workflow.defn(name="CallWorkflow")
+class CallWorkflow:
+    def __init__(self) -> None:
+        self.state = RunnerState()
+        self.reference_type = "call"
+        self.status = "dialing"
+        self.node = ""
+        self.channel_id = ""
+        self.channel_state = ""
+        self.answered = False
+        self.gone = False
+        self.cause = 0
+        self.hangup_requested: str | None = None
+        self.stop_requested = False
+        self.seen: set[str] = set()
+        self.finished_playbacks: set[str] = set()
+        self.finished_recordings: set[str] = set()
+        self.digit_arrived = 0
+        self.collecting_digits = False
+        self.recording: tuple[UUID, str] | None = None
+        self.started_recordings = 0
+        self.uuid_counter = 0
+        self.input: CallInput | None = None
+        self.runner = FlowRunner(self, CALL_EXECUTORS)
+
+    # -- signals and queries -------------------------------------------------------------
+
+    @workflow.signal(name=ARI_EVENT_SIGNAL)
+    def ari_event(self, event: AriEventSignal) -> None:
+        if event.event_key in self.seen:
+            return  # the bridge replays events after a reconnect
+        self.seen.add(event.event_key)
+        kind = event.event_type
+        if kind in ("PlaybackFinished",):
+            self.finished_playbacks.add(event.playback_id)
+        elif kind == "RecordingFinished":
+            self.finished_recordings.add(event.recording_name)
+        elif event.channel_id != self.channel_id:
+            return  # helper channels (snoops) of this call
+        elif kind == "ChannelStateChange":
+            self.channel_state = event.state
+            if event.state == "Up":
+                self.answered = True
+        elif kind == "StasisStart" and self.input and self.input.direction == "outgoing":
+            self.answered = True  # an originated channel enters Stasis when answered
+        elif kind == "ChannelDtmfReceived":
+            self._digit(event.digit)
+        elif kind in ("ChannelDestroyed",):
+            self.gone = True
+            self.cause = event.cause
+        elif kind == "ChannelHangupRequest" and not self.cause:
+            self.cause = event.cause
+
+    def _digit(self, digit: str) -> None:
+        variables = self.state.variables
+        if self.collecting_digits:
+            variables[DIGITS_VARIABLE] = variables.get(DIGITS_VARIABLE, "") + digit
+        else:
+            variables[DIGITS_VARIABLE] = digit
+        self.digit_arrived += 1
+
+    @workflow.signal(name=HANGUP_SIGNAL)
+    def hangup(self, request: HangupRequest) -> None:
+        if self.hangup_requested is None:
+            self.hangup_requested = request.reason
+
+    @workflow.signal(name=STOP_FLOW_SIGNAL)
+    def stop_flow(self) -> None:
+        self.stop_requested = True
+
+    @workflow.query(name="view")
+    def view(self) -> CallView:
+        return CallView(self.status, self.node, self.state.current, dict(self.state.variables))
+
+    # -- the call ------------------------------------------------------------------------
+
+    @property
+    def stopped(self) -> bool:
+        return self.gone or self.hangup_requested is not None or self.stop_requested
+
+    @property
+    def activeflow_id(self) -> UUID:
+        assert self.input is not None
+        return self.input.activeflow_id
+
+    @property
+    def reference_id(self) -> UUID:
+        assert self.input is not None
+        return self.input.call_id
+
+    def new_uuid(self) -> UUID:
+        return workflow.uuid4()
+
+    @workflow.run
+    async def run(self, input: CallInput) -> CallResult:
+        self.input = input
+        self.state.variables.update(input.variables)
+        self.state.variables.setdefault(DIGITS_VARIABLE, "")
+        if input.direction == "outgoing":
+            self.channel_id = str(input.call_id)
+            await self._dial(input)
+        else:
+            self.channel_id, self.node = input.channel_id, input.node
+            self.status = "ringing"  # the row was created ringing by the inbound handler
+        if not self.stopped and (input.direction == "incoming" or self.answered):
+            if self.answered:
+                await self._set_status("progressing")
+            self.runner.start(input.actions)
+            with contextlib.suppress(FlowStopped):
+                await self.runner.run()
+            await self.stop_recording()
+        await self._end_activeflow()
+        return await self._finish(input)
+
+    async def _dial(self, input: CallInput) -> None:
+        ring = input.timeouts.ring_seconds
+        result = await self._la(
+            c.originate,
+            c.OriginateInput(
+                input.call_id, input.endpoint, str(input.source.get("target", "")), int(ring) or 1
+            ),
+        )
+        if result.error:
+            self.gone, self.cause = True, 0  # never reached the network: dialout/failed
+            self.state.errors.append(result.error)
+            return
+        self.node = result.node
+        deadline = workflow.now() + timedelta(seconds=ring + 1)
+        while not (self.answered or self.stopped):
+            ringing = self.channel_state in ("Ring", "Ringing") and self.status == "dialing"
+            if ringing:
+                await self._set_status("ringing")
+                continue
+            remaining = (deadline - workflow.now()).total_seconds()
+            try:
+                await workflow.wait_condition(
+                    lambda: (
+                        self.answered
+                        or self.stopped
+                        or (self.channel_state in ("Ring", "Ringing") and self.status == "dialing")
+                    ),
+                    timeout=max(remaining, 0.001),
+                )
+            except TimeoutError:
+                # The node's own dial timeout normally fires first; this is the backstop.
+                await self._hangup_channel(19)
+                await self._wait_gone(input.timeouts.hangup_wait_seconds)
+                return
+        if self.channel_state in ("Ring", "Ringing") and self.status == "dialing":
+            await self._set_status("ringing")
+
+    async def _finish(self, input: CallInput) -> CallResult:
+        if not self.gone:
+            reason = self.hangup_requested or "normal"
+            early = self.status in ("dialing", "ringing")
+            status = "canceling" if early and input.direction == "outgoing" else "terminating"
+            await self._set_status(status)
+            await self._hangup_channel(REASON_CAUSE.get(reason, 16))
+            await self._wait_gone(input.timeouts.hangup_wait_seconds)
+            if not self.gone:
+                self.cause = self.cause or REASON_CAUSE.get(reason, 16)
+        by = "local" if self.status in ("terminating", "canceling") else "remote"
+        reason = hangup_reason(input.direction, self.status, self.cause)
+        await self._la(
+            c.set_status,
+            c.SetStatusInput(input.call_id, input.customer_id, "hangup", by, reason, self.cause),
+        )
+        self.status = "hangup"
+        return CallResult("hangup", by, reason, self.cause, list(self.state.errors))
+
+    async def _wait_gone(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(lambda: self.gone, timeout=seconds)
+
+    # -- helpers for executors -----------------------------------------------------------
+
+    async def _la(self, fn: Any, arg: Any) -> Any:
+        return await workflow.execute_local_activity(
+            fn, arg, start_to_close_timeout=LOCAL, retry_policy=LOCAL_RETRY
+        )
+
+    async def _slow(self, fn: Any, arg: Any, seconds: float) -> Any:
+        return await workflow.execute_activity(
+            fn, arg, start_to_close_timeout=timedelta(seconds=seconds + 5), retry_policy=SLOW_RETRY
+        )
+
+    async def _set_status(self, status: str) -> None:
+        assert self.input is not None
+        await self._la(
+            c.set_status,
+            c.SetStatusInput(self.input.call_id, self.input.customer_id, status, node=self.node),
+        )
+        self.status = status
+
+    async def _hangup_channel(self, cause: int) -> None:
+        await self._la(c.hangup_channel, c.HangupChannelInput(self.node, self.channel_id, cause))
+
+    async def _end_activeflow(self) -> None:
+        assert self.input is not None
+        await self._la(
+            c.end_activeflow, c.EndActiveflowInput(self.input.customer_id, self.input.activeflow_id)
+        )
+
+    async def record_action(self, action: dict[str, Any]) -> None:
+        assert self.input is not None
+        await self._la(
+            c.set_action,
+            c.SetActionInput(
+                self.input.customer_id,
+                self.input.call_id,
+                self.input.activeflow_id,
+                action,
+                self.state.execute_count,
+            ),
+        )
+
+    async def wait_for(self, predicate: Any, seconds: float) -> bool:
+        """True if `predicate` came true; False on timeout. Raises FlowStopped on hangup."""
+        try:
+            await workflow.wait_condition(
+                lambda: predicate() or self.stopped, timeout=max(seconds, 0.001)
+            )
+        except TimeoutError:
+            return False
+        if self.stopped:
+            raise FlowStopped()
+        return True
+
+    async def answer(self) -> None:
+        if self.status == "progressing":
+            return
+        await self._la(c.answer, c.ChannelInput(self.node, self.channel_id))
+        self.answered = True
+        await self._set_status("progressing")
+
+    async def synthesize(self, text: str, language: str, voice_id: str) -> str:
+        result = await self._slow(c.synthesize, c.SynthesizeInput(text, language, voice_id), 30)
+        if result.error:
+            from workflows.flow_actions.runtime import ActionFailed
+
+            raise ActionFailed(result.error)
+        return str(result.media_uri)
+
+    async def play_and_wait(
+        self, media: list[str], action: dict[str, Any], *, wait: bool, stop_on_digit: bool
+    ) -> None:
+        playback_id = f"call:{action.get('id', '')}:{self.state.execute_count}"
+        await self._la(c.play, c.PlayInput(self.node, self.channel_id, media, playback_id))
+        if not wait:
+            return
+        digits_before = self.digit_arrived
+        await self.wait_for(
+            lambda: (
+                playback_id in self.finished_playbacks
+                or (stop_on_digit and self.digit_arrived > digits_before)
+            ),
+            self.input.timeouts.max_call_seconds if self.input else 3600,
+        )
+        if playback_id not in self.finished_playbacks:
+            await self._la(c.stop_playback, c.StopPlaybackInput(self.node, playback_id))
+
+    async def send_dtmf(self, digits: str, duration_ms: int, interval_ms: int) -> None:
+        await self._la(
+            c.send_dtmf,
+            c.SendDtmfInput(self.node, self.channel_id, digits, duration_ms, interval_ms),
+        )
+
+    async def request_hangup(self, reason: str) -> None:
+        if self.hangup_requested is None:
+            self.hangup_requested = reason
+
+    async def mute(self, direction: str) -> None:
+        await self._la(c.mute, c.MuteInput(self.node, self.channel_id, direction, True))
+
+    async def start_recording(self, option: o.RecordingStartOption) -> None:
+        assert self.input is not None
+        if self.recording is not None:
+            await self.stop_recording()
+        recording_id = workflow.uuid4()
+        on_end = option.on_end_flow_id if option.on_end_flow_id != o.NIL_UUID else None
+        name = await self._la(
+            c.recording_start,
+            c.RecordingStartInput(
+                self.input.customer_id,
+                recording_id,
+                self.input.call_id,
+                self.input.activeflow_id,
+                self.node,
+                self.channel_id,
+                option.format or "wav",
+                option.duration,
+                option.end_of_silence,
+                option.end_of_key or "none",
+                on_end,
+            ),
+        )
+        self.recording = (recording_id, str(name))
+
+    async def stop_recording(self) -> None:
+        if self.recording is None or self.input is None:
+            return
+        recording_id, name = self.recording
+        self.recording = None
+        await self._la(c.recording_stop, c.RecordingStopInput(self.node, name))
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: name in self.finished_recordings,
+                timeout=self.input.timeouts.recording_wait_seconds,
+            )
+        await self._slow(
+            c.recording_finish,
+            c.RecordingFinishInput(self.input.customer_id, recording_id, self.node, name),
+            30,
+        )
+
+    async def http(
+        self, uri: str, method: str, body: str, content_type: str, *, signed: bool, wait: bool
+    ) -> Any:
+        assert self.input is not None
+        seconds = self.input.timeouts.http_seconds
+        request = c.HttpRequestInput(
+            self.input.customer_id,
+            self.input.activeflow_id,
+            uri,
+            method,
+            body,
+            content_type,
+            seconds,
+            signed,
+        )
+        if not wait:
+            # Fire and forget, as the original's async webhook_send; the flow goes on.
+            workflow.start_activity(
+                c.http_request,
+                request,
+                start_to_close_timeout=timedelta(seconds=seconds + 5),
+                retry_policy=SLOW_RETRY,
+            )
+            return None
+        return await self._slow(c.http_request, request, seconds)
+
+    async def load_flow(self, flow_id: UUID) -> list[dict[str, Any]]:
+        assert self.input is not None
+        from workflows.flow_actions.runtime import ActionFailed
+
+        result = await self._la(c.load_flow, c.LoadFlowInput(self.input.customer_id, flow_id))
+        if result.error:
+            raise ActionFailed(result.error)
+        return list(result.actions)

@@ -16,9 +16,11 @@ from voipbin.agents.models import Agent, AgentStatus, Permission, RingMethod
 from voipbin.audit.service import record
 from voipbin.auth.passwords import hash_password
 from voipbin.auth.principal import ADMIN, MANAGER_OR_ADMIN, Principal, RequestMeta
+from voipbin.cache import Cache
 from voipbin.db import SessionFactory, transaction, utcnow
-from voipbin.errors import Conflict, InvalidInput
+from voipbin.errors import Conflict, InvalidInput, NotFound
 from voipbin.events.outbox import emit
+from voipbin.keys import resource_key
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.serialize import public_dict
 
@@ -77,19 +79,34 @@ def _changes(principal: Principal, data: AgentFields) -> dict[str, Any]:
 
 class AgentService:
     def __init__(
-        self, sessions: SessionFactory, max_page_size: int, revoke_sessions: RevokeAgentSessions
+        self,
+        sessions: SessionFactory,
+        cache: Cache,
+        cache_ttl_seconds: int,
+        max_page_size: int,
+        revoke_sessions: RevokeAgentSessions,
     ) -> None:
         self._sessions = sessions
+        self._cache = cache
+        self._cache_ttl = cache_ttl_seconds
         self._max_page_size = max_page_size
         self._revoke_sessions = revoke_sessions
 
     async def get(self, principal: Principal, agent_id: UUID) -> Agent:
         if agent_id != principal.agent_id:
             principal.require(MANAGER_OR_ADMIN)
-        async with self._sessions() as session:
-            return await repo.require_scoped(
-                session, Agent, principal.customer_id, agent_id, "Agent"
-            )
+
+        async def load() -> Agent | None:
+            async with self._sessions() as session:
+                return await repo.get_scoped(session, Agent, principal.customer_id, agent_id)
+
+        agent = await self._cache.get_or_load(
+            resource_key(RESOURCE, agent_id), Agent, self._cache_ttl, load
+        )
+        # the cache key has no tenant in it: check the tenant of what came back
+        if agent is None or agent.customer_id != principal.customer_id:
+            raise NotFound("Agent")
+        return agent
 
     async def get_many(self, principal: Principal, ids: list[UUID]) -> list[Agent | None]:
         async with self._sessions() as session:
@@ -183,6 +200,7 @@ class AgentService:
                 before=before,
                 after=after,
             )
+        await self._cache.invalidate(resource_key(RESOURCE, agent.id))
         if agent.disabled or "password_hash" in changes:
             await self._revoke_sessions(agent.id)
         return agent
@@ -216,5 +234,6 @@ class AgentService:
                 resource_id=agent.id,
                 before=before,
             )
+        await self._cache.invalidate(resource_key(RESOURCE, agent.id))
         await self._revoke_sessions(agent.id)
         return agent

@@ -28,10 +28,10 @@ with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
     from workflows.flow_actions import options as o
     from workflows.flow_actions.http import EXECUTORS as HTTP_EXECUTORS
-    from workflows.flow_actions.interim_control import EXECUTORS as CONTROL_EXECUTORS
     from workflows.flow_actions.media import DIGITS_VARIABLE
     from workflows.flow_actions.media import EXECUTORS as MEDIA_EXECUTORS
-    from workflows.flow_actions.runtime import Executor, FlowRunner, FlowStopped, RunnerState
+    from workflows.flow_actions.runtime import ActionFailed, Executor, FlowRunner, FlowStopped
+    from workflows.flow_engine.model import Action
     from workflows.telephony_signals import ARI_EVENT_SIGNAL, AriEventSignal
 
 HANGUP_SIGNAL = "hangup"
@@ -49,7 +49,7 @@ SLOW_RETRY = RetryPolicy(
     maximum_attempts=5,
 )
 
-CALL_EXECUTORS: dict[str, Executor] = {**MEDIA_EXECUTORS, **HTTP_EXECUTORS, **CONTROL_EXECUTORS}
+CALL_EXECUTORS: dict[str, Executor] = {**MEDIA_EXECUTORS, **HTTP_EXECUTORS}
 
 # Platform hangup: reason → Q.850 cause (spec telephony.md §5).
 REASON_CAUSE = {
@@ -117,6 +117,7 @@ class CallInput:
     node: str = ""  # incoming: where the channel already is
     channel_id: str = ""  # incoming: Asterisk's channel id
     max_executed_actions: int = 100
+    flow_id: UUID | None = None
 
 
 @dataclass
@@ -144,7 +145,6 @@ class CallView:
 @workflow.defn(name="CallWorkflow")
 class CallWorkflow:
     def __init__(self) -> None:
-        self.state = RunnerState()
         self.reference_type = "call"
         self.status = "dialing"
         self.node = ""
@@ -195,7 +195,7 @@ class CallWorkflow:
             self.cause = event.cause
 
     def _digit(self, digit: str) -> None:
-        variables = self.state.variables
+        variables = self.runner.variables
         if self.collecting_digits:
             variables[DIGITS_VARIABLE] = variables.get(DIGITS_VARIABLE, "") + digit
         else:
@@ -213,7 +213,7 @@ class CallWorkflow:
 
     @workflow.query(name="view")
     def view(self) -> CallView:
-        return CallView(self.status, self.node, self.state.current, dict(self.state.variables))
+        return CallView(self.status, self.node, self.runner.current, dict(self.runner.variables))
 
     # -- the call ------------------------------------------------------------------------
 
@@ -237,8 +237,16 @@ class CallWorkflow:
     @workflow.run
     async def run(self, input: CallInput) -> CallResult:
         self.input = input
-        self.state.variables.update(input.variables)
-        self.state.variables.setdefault(DIGITS_VARIABLE, "")
+        # The engine's state exists from the start: digits may arrive before the flow runs.
+        self.runner.start(
+            activeflow_id=input.activeflow_id,
+            reference_type="call",
+            reference_id=input.call_id,
+            actions=input.actions,
+            variables={**input.variables, DIGITS_VARIABLE: ""},
+            max_executed_actions=input.max_executed_actions,
+            flow_id=input.flow_id,
+        )
         if input.direction == "outgoing":
             self.channel_id = str(input.call_id)
             await self._dial(input)
@@ -248,9 +256,7 @@ class CallWorkflow:
         if not self.stopped and (input.direction == "incoming" or self.answered):
             if self.answered:
                 await self._set_status("progressing")
-            self.runner.start(input.actions)
-            with contextlib.suppress(FlowStopped):
-                await self.runner.run()
+            await self.runner.run(workflow.now, lambda: self.status)
             await self.stop_recording()
         await self._end_activeflow()
         return await self._finish(input)
@@ -265,7 +271,7 @@ class CallWorkflow:
         )
         if result.error:
             self.gone, self.cause = True, 0  # never reached the network: dialout/failed
-            self.state.errors.append(result.error)
+            self.runner.errors.append(result.error)
             return
         self.node = result.node
         deadline = workflow.now() + timedelta(seconds=ring + 1)
@@ -309,7 +315,7 @@ class CallWorkflow:
             c.SetStatusInput(input.call_id, input.customer_id, "hangup", by, reason, self.cause),
         )
         self.status = "hangup"
-        return CallResult("hangup", by, reason, self.cause, list(self.state.errors))
+        return CallResult("hangup", by, reason, self.cause, list(self.runner.errors))
 
     async def _wait_gone(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -344,7 +350,7 @@ class CallWorkflow:
             c.end_activeflow, c.EndActiveflowInput(self.input.customer_id, self.input.activeflow_id)
         )
 
-    async def record_action(self, action: dict[str, Any]) -> None:
+    async def record_action(self, action: Action) -> None:
         assert self.input is not None
         await self._la(
             c.set_action,
@@ -352,8 +358,8 @@ class CallWorkflow:
                 self.input.customer_id,
                 self.input.call_id,
                 self.input.activeflow_id,
-                action,
-                self.state.execute_count,
+                action.model_dump(mode="json"),
+                self.runner.execute_count,
             ),
         )
 
@@ -366,7 +372,7 @@ class CallWorkflow:
         except TimeoutError:
             return False
         if self.stopped:
-            raise FlowStopped()
+            raise FlowStopped("hangup")
         return True
 
     async def answer(self) -> None:
@@ -379,15 +385,13 @@ class CallWorkflow:
     async def synthesize(self, text: str, language: str, voice_id: str) -> str:
         result = await self._slow(c.synthesize, c.SynthesizeInput(text, language, voice_id), 30)
         if result.error:
-            from workflows.flow_actions.runtime import ActionFailed
-
             raise ActionFailed(result.error)
         return str(result.media_uri)
 
     async def play_and_wait(
-        self, media: list[str], action: dict[str, Any], *, wait: bool, stop_on_digit: bool
+        self, media: list[str], action: Action, *, wait: bool, stop_on_digit: bool
     ) -> None:
-        playback_id = f"call:{action.get('id', '')}:{self.state.execute_count}"
+        playback_id = f"call:{action.id}:{self.runner.execute_count}"
         await self._la(c.play, c.PlayInput(self.node, self.channel_id, media, playback_id))
         if not wait:
             return
@@ -482,11 +486,8 @@ class CallWorkflow:
             return None
         return await self._slow(c.http_request, request, seconds)
 
-    async def load_flow(self, flow_id: UUID) -> list[dict[str, Any]]:
+    async def load_flow(self, flow_id: UUID) -> list[dict[str, Any]] | None:
+        """The flow's actions; None if it is not one of this customer's flows."""
         assert self.input is not None
-        from workflows.flow_actions.runtime import ActionFailed
-
         result = await self._la(c.load_flow, c.LoadFlowInput(self.input.customer_id, flow_id))
-        if result.error:
-            raise ActionFailed(result.error)
-        return list(result.actions)
+        return None if result.error else list(result.actions)

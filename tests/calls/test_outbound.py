@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.calls.conftest import META, CallHarness
 from voipbin.calls.service import CreateCall
+from workflows.call import CallWorkflow
 
 SOURCE = {"type": "tel", "target": "+15550000001"}
 
@@ -54,3 +55,38 @@ async def test_unanswered_party_gives_noanswer(call_harness: CallHarness) -> Non
     assert (result.hangup_by, result.hangup_reason) == ("remote", "noanswer")
     types = [e.event_type for e in await h.events(call.id)]  # type: ignore[attr-defined]
     assert types == ["call_created", "call_ringing", "call_hangup"]
+
+
+async def test_ivr_branch_follows_the_pressed_digit(call_harness: CallHarness) -> None:
+    h = call_harness
+    await h.script("+15550001003", [{"answer": True}, {"wait": 2}, {"dtmf": "2"}, {"wait": 60}])
+    sales, support = "00000000-0000-0000-0000-00000000a001", "00000000-0000-0000-0000-00000000a002"
+    call = await _call(
+        h,
+        "+15550001003",
+        [
+            {"type": "talk", "option": {"text": "press 1 for sales, 2 for support"}},
+            {"type": "digits_receive", "option": {"duration": 20000, "length": 1}},
+            {"type": "branch", "option": {"target_ids": {"1": sales, "2": support}}},
+            {
+                "id": sales,
+                "type": "variable_set",
+                "option": {"key": "went", "value": "sales"},
+                "next_id": "00000000-0000-0000-0000-000000000002",
+            },
+            {"id": support, "type": "variable_set", "option": {"key": "went", "value": "support"}},
+            {"type": "hangup"},
+        ],
+    )
+    result = await h.result(call.id)  # type: ignore[attr-defined]
+    assert result.hangup_reason == "normal" and result.errors == []
+    flow_events = await h.events(call.activeflow_id)  # type: ignore[attr-defined]
+    executed = [
+        e.data["current_action"]["type"]
+        for e in flow_events
+        if e.event_type == "activeflow_updated" and e.data["status"] == "running"
+    ]
+    assert executed == ["talk", "digits_receive", "hangup"]
+    handle = h.client.get_workflow_handle_for(CallWorkflow.run, f"call:{call.id}")  # type: ignore[attr-defined]
+    view = await handle.query(CallWorkflow.view)
+    assert view.variables["went"] == "support"

@@ -277,6 +277,7 @@ class CallService:
                     node=node,
                     channel_id=call.channel_id,
                     max_executed_actions=self._settings.calls.max_executed_actions,
+                    flow_id=call.flow_id,
                 ),
                 id=f"call:{call.id}",
                 task_queue=self.task_queue,

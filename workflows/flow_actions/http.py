@@ -1,46 +1,39 @@
 """Executors of the actions that talk to the customer's server: webhook_send, fetch,
 fetch_flow. A slow, failing or malformed server never drops the call: the action ends
-with a recorded error (ActionFailed; tolerant for webhook_send) and the flow goes on
-where the original would."""
+with an error recorded on the flow and the flow goes on with the next action."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from workflows import flow_engine as engine
 from workflows.flow_actions import options as o
-from workflows.flow_actions.runtime import ActionFailed, Executor
+from workflows.flow_actions.runtime import Executor
+from workflows.flow_engine.model import Action
 
 
-async def webhook_send(host: Any, action: dict[str, Any], option: o.WebhookSendOption) -> None:
-    body = option.data
+def _failed(host: Any, action: Action, message: str) -> None:
+    host.runner.errors.append(f"{action.type} {action.id}: {message}")
+
+
+async def webhook_send(host: Any, action: Action, option: o.WebhookSendOption) -> None:
+    content_type = option.data_type or "application/json"
     result = await host.http(
-        option.uri,
-        option.method,
-        body,
-        option.data_type or "application/json",
-        signed=True,
-        wait=option.sync,
+        option.uri, option.method, option.data, content_type, signed=True, wait=option.sync
     )
     if result is not None and result.error:
-        raise ActionFailed(result.error)
+        _failed(host, action, result.error)
 
 
-def _with_ids(actions: Any, new_id: Any) -> list[dict[str, Any]]:
-    if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
-        raise ActionFailed("the response is not a JSON array of actions")
-    out = []
-    for raw in actions:
-        if not isinstance(raw.get("type"), str):
-            raise ActionFailed("a fetched action has no type")
-        item = dict(raw)
-        if not item.get("id") or str(item["id"]) == str(o.NIL_UUID):
-            item["id"] = str(new_id())  # the original leaves them empty; we give ids
-        out.append(item)
-    return out
+def _actions(decoded: Any) -> list[Action]:
+    if not isinstance(decoded, list) or not all(isinstance(a, dict) for a in decoded):
+        raise ValueError("the response is not a JSON array of actions")
+    # Missing ids are filled by the engine when it pushes (the original leaves them nil).
+    return [Action.model_validate({**a, "id": a.get("id") or str(engine.NIL)}) for a in decoded]
 
 
-async def fetch(host: Any, action: dict[str, Any], option: o.FetchOption) -> None:
+async def fetch(host: Any, action: Action, option: o.FetchOption) -> engine.Next | None:
     body = json.dumps(
         {"activeflow_id": str(host.activeflow_id), "reference_id": str(host.reference_id)}
     )
@@ -48,19 +41,24 @@ async def fetch(host: Any, action: dict[str, Any], option: o.FetchOption) -> Non
         option.event_url, option.event_method, body, "application/json", signed=False, wait=True
     )
     if result.error:
-        raise ActionFailed(result.error)
+        _failed(host, action, result.error)
+        return None
     if result.status_code != 200:
-        raise ActionFailed(f"fetch answered HTTP {result.status_code}, not 200")
+        _failed(host, action, f"answered HTTP {result.status_code}, not 200")
+        return None
     try:
-        decoded = json.loads(result.body)
-    except ValueError as exc:
-        raise ActionFailed("the response is not JSON") from exc
-    host.runner.push(_with_ids(decoded, host.new_uuid))
+        return engine.Push(_actions(json.loads(result.body)))
+    except ValueError as exc:  # JSON or action shape
+        _failed(host, action, f"malformed answer: {str(exc).splitlines()[0]}")
+        return None
 
 
-async def fetch_flow(host: Any, action: dict[str, Any], option: o.FetchFlowOption) -> None:
+async def fetch_flow(host: Any, action: Action, option: o.FetchFlowOption) -> engine.Next | None:
     actions = await host.load_flow(option.flow_id)
-    host.runner.push(_with_ids(actions, host.new_uuid))
+    if actions is None:
+        _failed(host, action, f"flow {option.flow_id} not found")
+        return None
+    return engine.Push([Action.model_validate(a) for a in actions])
 
 
 EXECUTORS: dict[str, Executor] = {

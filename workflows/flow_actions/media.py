@@ -12,15 +12,16 @@ from typing import Any
 
 from workflows.flow_actions import options as o
 from workflows.flow_actions.runtime import ActionFailed, Executor, FlowStopped
+from workflows.flow_engine.model import Action
 
 DIGITS_VARIABLE = "voipbin.call.digits"
 
 
-async def answer(host: Any, action: dict[str, Any], option: o.NoOption) -> None:
+async def answer(host: Any, action: Action, option: o.NoOption) -> None:
     await host.answer()
 
 
-async def talk(host: Any, action: dict[str, Any], option: o.TalkOption) -> None:
+async def talk(host: Any, action: Action, option: o.TalkOption) -> None:
     if not option.text:
         raise ActionFailed("talk needs a text")
     await host.answer()
@@ -29,7 +30,7 @@ async def talk(host: Any, action: dict[str, Any], option: o.TalkOption) -> None:
     await host.play_and_wait([media], action, wait=not option.async_, stop_on_digit=stop_on_digit)
 
 
-async def play(host: Any, action: dict[str, Any], option: o.PlayOption) -> None:
+async def play(host: Any, action: Action, option: o.PlayOption) -> None:
     media = [
         url if url.startswith(("sound:", "recording:", "tone:")) else f"sound:{url}"
         for url in option.stream_urls
@@ -39,7 +40,7 @@ async def play(host: Any, action: dict[str, Any], option: o.PlayOption) -> None:
     await host.play_and_wait(media, action, wait=True, stop_on_digit=False)
 
 
-async def beep(host: Any, action: dict[str, Any], option: o.NoOption) -> None:
+async def beep(host: Any, action: Action, option: o.NoOption) -> None:
     await host.play_and_wait(["sound:beep"], action, wait=True, stop_on_digit=False)
 
 
@@ -49,11 +50,11 @@ def _digits_done(digits: str, option: o.DigitsReceiveOption) -> bool:
     return bool(option.key) and any(key in digits for key in option.key)
 
 
-async def digits_receive(host: Any, action: dict[str, Any], option: o.DigitsReceiveOption) -> None:
+async def digits_receive(host: Any, action: Action, option: o.DigitsReceiveOption) -> None:
     """Digits append to `voipbin.call.digits`; done on length/key or after `duration`."""
     host.collecting_digits = True
     try:
-        variables = host.state.variables
+        variables = host.runner.variables
         if _digits_done(variables.get(DIGITS_VARIABLE, ""), option):
             return
         await host.wait_for(
@@ -64,34 +65,32 @@ async def digits_receive(host: Any, action: dict[str, Any], option: o.DigitsRece
         host.collecting_digits = False
 
 
-async def digits_send(host: Any, action: dict[str, Any], option: o.DigitsSendOption) -> None:
+async def digits_send(host: Any, action: Action, option: o.DigitsSendOption) -> None:
     await host.send_dtmf(option.digits, option.duration, option.interval)
     total_ms = option.duration * len(option.digits) + option.interval * (len(option.digits) - 1)
     await host.wait_for(lambda: False, total_ms / 1000)
 
 
-async def sleep(host: Any, action: dict[str, Any], option: o.SleepOption) -> None:
+async def sleep(host: Any, action: Action, option: o.SleepOption) -> None:
     await host.wait_for(lambda: False, option.duration / 1000)
 
 
-async def hangup(host: Any, action: dict[str, Any], option: o.HangupOption) -> None:
+async def hangup(host: Any, action: Action, option: o.HangupOption) -> None:
     await host.request_hangup(option.reason or "normal")
-    raise FlowStopped()
+    raise FlowStopped("hangup")
 
 
-async def mute(host: Any, action: dict[str, Any], option: o.NoOption) -> None:
+async def mute(host: Any, action: Action, option: o.NoOption) -> None:
     """The original has no executor (a no-op); here both directions are really muted."""
     await host.mute("both")
 
 
-async def recording_start(
-    host: Any, action: dict[str, Any], option: o.RecordingStartOption
-) -> None:
+async def recording_start(host: Any, action: Action, option: o.RecordingStartOption) -> None:
     await host.answer()
     await host.start_recording(option)
 
 
-async def recording_stop(host: Any, action: dict[str, Any], option: o.NoOption) -> None:
+async def recording_stop(host: Any, action: Action, option: o.NoOption) -> None:
     await host.stop_recording()
 
 

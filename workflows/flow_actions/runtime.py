@@ -1,181 +1,122 @@
-"""Runs a flow's actions inside a workflow (the call engine side of spec flow-actions.md).
+"""Runs a flow inside a workflow: engineer A's pure engine (`workflows.flow_engine`) decides
+ids, next ids, stacks, loop guards and variables and runs the flow-control actions; this
+loop performs each action the engine hands back with its executor from the literal
+`RUNTIME_ACTIONS` mapping of the workflow (STYLE §2.8) and reports the decision.
 
-`FlowRunner` owns the cursor (stacks of actions, next-id resolution, the 100-action
-guard, `${}` variables) and dispatches each action to its executor in `RUNTIME_ACTIONS`,
-a literal mapping (STYLE §2.8). Executors use only workflow APIs and activity stubs
-through the `CallHost` the workflow hands in, so the same runner serves CallWorkflow
-(reference `call`, media actions allowed) and ActiveflowWorkflow (no media).
+Executors use only workflow APIs and activity stubs through the host workflow, so the
+same runner serves CallWorkflow (reference `call`) and ActiveflowWorkflow (no media).
+An executor returns a `Next` (None = continue), raises `ActionFailed` for a business
+failure (ends the flow unless the action is tolerant) or `FlowStopped` to end the flow.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from workflows.flow_actions import TOLERANT_ACTIONS, media_allowed, parse_option
+from pydantic import ValidationError
 
-NIL = UUID(int=0)
-FINISH = UUID(int=2)
-_VARIABLE = re.compile(r"\$\{(.*?)\}")
+from workflows import flow_engine as engine
+from workflows.flow_actions import TOLERANT_ACTIONS, parse_option
+from workflows.flow_engine.model import Action
 
 
 class FlowStopped(Exception):
-    """The flow ends now (stop action, hangup action, call gone, limit hit)."""
+    """The flow ends now (hangup action, call gone, stop requested)."""
+
+    def __init__(self, reason: str = "stopped") -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class ActionFailed(Exception):
     """An executor's business failure: ends the flow unless the action is tolerant."""
 
 
-def substitute(value: Any, variables: Mapping[str, str]) -> Any:
-    """`${name}` in every string of an option, recursively; unknown names → ""."""
-    if isinstance(value, str):
-        return _VARIABLE.sub(lambda m: variables.get(m.group(1), ""), value)
-    if isinstance(value, list):
-        return [substitute(v, variables) for v in value]
-    if isinstance(value, dict):
-        return {k: substitute(v, variables) for k, v in value.items()}
-    return value
-
-
-@dataclass
-class Frame:
-    actions: list[dict[str, Any]]
-    index: int = 0
-
-
-@dataclass
-class RunnerState:
-    """Everything the runner needs to continue; lives in workflow memory (replayed)."""
-
-    stacks: list[Frame] = field(default_factory=list)
-    variables: dict[str, str] = field(default_factory=dict)
-    execute_count: int = 0
-    forward: UUID | None = None
-    errors: list[str] = field(default_factory=list)
-    current: dict[str, Any] = field(default_factory=dict)
-
-
-class CallHost(Protocol):
-    """What executors may ask of the workflow that runs them."""
-
-    reference_type: str
-    state: RunnerState
-
-    @property
-    def stopped(self) -> bool: ...
-
-    async def record_action(self, action: dict[str, Any]) -> None: ...
-
-
-Executor = Callable[[Any, dict[str, Any], Any], Awaitable[None]]
+Executor = Callable[[Any, Action, Any], Awaitable[engine.Next | None]]
 
 
 class FlowRunner:
-    def __init__(
-        self,
-        host: Any,
-        executors: Mapping[str, Executor],
-        max_executed_actions: int = 100,
-    ) -> None:
+    def __init__(self, host: Any, executors: Mapping[str, Executor]) -> None:
         self.host = host
         self.executors = executors
-        self.max_executed_actions = max_executed_actions
+        self.state: engine.ActiveflowState | None = None
+        self.errors: list[str] = []
+
+    def start(
+        self,
+        *,
+        activeflow_id: UUID,
+        reference_type: str,
+        reference_id: UUID,
+        actions: list[dict[str, Any]],
+        variables: dict[str, str],
+        max_executed_actions: int,
+        flow_id: UUID | None = None,
+    ) -> None:
+        self.state = engine.start(
+            activeflow_id=activeflow_id,
+            actions=[Action.model_validate(a) for a in actions],
+            flow_id=flow_id or engine.NIL,
+            reference_type=reference_type,
+            reference_id=reference_id,
+            variables=variables,
+            limits=engine.EngineLimits(max_executed_actions=max_executed_actions),
+        )
 
     @property
-    def state(self) -> RunnerState:
-        state: RunnerState = self.host.state
-        return state
+    def variables(self) -> dict[str, str]:
+        assert self.state is not None
+        return self.state.variables
 
-    def start(self, actions: list[dict[str, Any]]) -> None:
-        self.state.stacks = [Frame(list(actions))]
+    @property
+    def execute_count(self) -> int:
+        return self.state.execute_count if self.state is not None else 0
 
-    def push(self, actions: list[dict[str, Any]]) -> None:
-        """A pushed stack returns to the action after the current one when it ends."""
-        if len(self.state.stacks) >= 100:
-            raise ActionFailed("too many stacked flows")
-        self.state.stacks.append(Frame(list(actions)))
-        # The pushed stack's first action runs next; the pusher's next_id is not followed.
-        self.state.current = {}
+    @property
+    def current(self) -> dict[str, Any]:
+        action = engine.current_action(self.state) if self.state is not None else None
+        return action.model_dump(mode="json") if action is not None else {}
 
-    def jump(self, target: UUID) -> None:
-        self.state.forward = target
-
-    async def run(self) -> None:
-        while not self.host.stopped:
-            action = self._next()
-            if action is None:
-                return
-            await self._execute(action)
-
-    def _find(self, target: UUID) -> bool:
-        """Search the current stack, then the ones below it (leaving the upper ones)."""
-        stacks = self.state.stacks
-        for depth in range(len(stacks) - 1, -1, -1):
-            for index, action in enumerate(stacks[depth].actions):
-                if str(action.get("id", "")) == str(target):
-                    del stacks[depth + 1 :]
-                    stacks[depth].index = index
-                    return True
-        return False
-
-    def _next(self) -> dict[str, Any] | None:
-        stacks = self.state.stacks
-        if not stacks:
-            return None
-        target = self.state.forward
-        self.state.forward = None
-        if target is None:
-            current = self.state.current
-            next_id = current.get("next_id") if current else None
-            if next_id and UUID(str(next_id)) != NIL:
-                target = UUID(str(next_id))
-        if target is not None:
-            if target == FINISH or not self._find(target):
-                return None
-        else:
-            if self.state.current:
-                stacks[-1].index += 1
-            while stacks and stacks[-1].index >= len(stacks[-1].actions):
-                stacks.pop()
-                if stacks:
-                    stacks[-1].index += 1
-            if not stacks:
-                return None
-        frame = stacks[-1]
-        return frame.actions[frame.index]
-
-    async def _execute(self, action: dict[str, Any]) -> None:
+    async def run(self, now: Callable[[], datetime], call_status: Callable[[], str]) -> str:
+        """Until the flow ends; returns the end reason."""
         state = self.state
-        state.current = action
-        action_type = str(action.get("type", ""))
-        state.execute_count += 1
-        if state.execute_count > self.max_executed_actions:
-            state.errors.append("the flow executed more than the allowed number of actions")
-            raise FlowStopped()
-        if action_type in ("empty",):
-            return
-        if not media_allowed(action_type, self.host.reference_type):
-            return  # media gating: silently skipped, as the original does
-        executor = self.executors.get(action_type)
+        assert state is not None
+        try:
+            step = engine.run(state, engine.RunContext(now(), call_status()))
+            while step.action is not None:
+                if self.host.stopped:
+                    raise FlowStopped()
+                action = step.action
+                decision = await self._perform(action)
+                engine.advance(state, action.id, decision or engine.CONTINUE)
+                step = engine.run(state, engine.RunContext(now(), call_status()))
+        except FlowStopped as stop:
+            engine.end(state, stop.reason)
+        except engine.FlowEngineError as exc:
+            self.errors.append(exc.message)
+            engine.end(state, exc.reason)
+        return state.end_reason
+
+    async def _perform(self, action: Action) -> engine.Next | None:
+        executor = self.executors.get(action.type)
         if executor is None:
-            state.errors.append(f"action type {action_type!r} cannot run here")
-            raise FlowStopped()
+            self.errors.append(f"action type {action.type!r} cannot run here")
+            raise FlowStopped("unsupported")
         await self.host.record_action(action)
-        raw = substitute(action.get("option") or {}, state.variables)
         try:
-            option = parse_option(action_type, raw)
-        except Exception as exc:  # pydantic.ValidationError after substitution
-            state.errors.append(f"{action_type}: invalid option after substitution: {exc}")
-            if action_type in TOLERANT_ACTIONS:
-                return
-            raise FlowStopped() from exc
+            option = parse_option(action.type, action.option)
+        except ValidationError as exc:
+            self.errors.append(f"{action.type}: invalid option after substitution: {exc}")
+            if action.type in TOLERANT_ACTIONS:
+                return None
+            raise FlowStopped("invalid_option") from exc
         try:
-            await executor(self.host, action, option)
+            return await executor(self.host, action, option)
         except ActionFailed as exc:
-            state.errors.append(f"{action_type}: {exc}")
-            if action_type not in TOLERANT_ACTIONS:
-                raise FlowStopped() from exc
+            self.errors.append(f"{action.type}: {exc}")
+            if action.type in TOLERANT_ACTIONS:
+                return None
+            raise FlowStopped("action_failed") from exc

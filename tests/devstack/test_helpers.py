@@ -5,6 +5,7 @@ from __future__ import annotations
 from voipbin.devstack.children import (
     SIMULATOR_ARGS,
     child_env,
+    simulator_ari_nodes,
     simulator_nodes,
     temporal_frontend_port,
 )
@@ -45,6 +46,8 @@ def test_simulator_nodes_come_from_the_one_command_line() -> None:
     assert [(node.name, node.port) for node in nodes] == [("call-1", 18088), ("call-2", 18089)]
     assert nodes[0].ari_url == "http://127.0.0.1:18088/ari"
     assert "--recordings-dir" in SIMULATOR_ARGS
+    # The same nodes, in the `ari.nodes` format the bridge and worker read.
+    assert simulator_ari_nodes() == "call-1=http://127.0.0.1:18088,call-2=http://127.0.0.1:18089"
 
 
 def test_temporal_frontend_port() -> None:
@@ -64,3 +67,23 @@ def test_child_env_points_children_at_the_servers_in_dev_mode() -> None:
     assert env["REDIS_URL"] == "redis://127.0.0.1:6390/0"
     assert env["TEMPORAL_ADDRESS"] == "127.0.0.1:7233"
     assert env["VOIPBIN_ENVIRONMENT"] == "dev"
+
+
+def test_child_env_keeps_ari_nodes_a_developer_set() -> None:
+    mine = "call-1=http://10.0.0.5:8088"
+    env = child_env(
+        {"VOIPBIN_ARI__NODES": mine},
+        database_url="postgresql+asyncpg://x@/y",
+        redis_url="redis://127.0.0.1:1/0",
+        temporal_address="127.0.0.1:7233",
+        ari_nodes=simulator_ari_nodes(),
+    )
+    assert env["VOIPBIN_ARI__NODES"] == mine
+    env = child_env(
+        {},
+        database_url="postgresql+asyncpg://x@/y",
+        redis_url="redis://127.0.0.1:1/0",
+        temporal_address="127.0.0.1:7233",
+        ari_nodes=simulator_ari_nodes(),
+    )
+    assert env["VOIPBIN_ARI__NODES"] == simulator_ari_nodes()

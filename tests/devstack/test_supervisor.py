@@ -43,7 +43,7 @@ def test_a_dying_child_stops_everything_with_its_last_output(
 ) -> None:
     api_port = free_port()
 
-    def children(**_: object) -> list[ChildSpec]:
+    def children(*_: object, **__: object) -> list[ChildSpec]:
         return [
             ChildSpec(
                 "api",

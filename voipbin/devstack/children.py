@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 
+from voipbin.config import Settings
 from voipbin.devstack.probes import Probe, http_ok
 from voipbin.devstack.process import ManagedProcess
 
@@ -25,7 +26,6 @@ SIMULATOR_ARGS = (
     "--recordings-dir", "{recordings_dir}",
 )  # fmt: skip
 SIMULATOR_MODULE = "telephony.simulator"
-ARI_USER, ARI_PASSWORD = "voipbin", "voipbin"
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ class SimulatorNode:
     @property
     def sim_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/sim"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
 def simulator_nodes() -> list[SimulatorNode]:
@@ -79,9 +83,16 @@ def voipbin_argv() -> list[str]:
     return [sys.executable, "-c", "from voipbin.cli import main; main()"]
 
 
+def simulator_ari_nodes() -> str:
+    """The simulator's nodes in the `ari.nodes` format (`name=url,...`), for the children."""
+    return ",".join(f"{node.name}={node.base_url}" for node in simulator_nodes())
+
+
 def dev_children(
-    *, api_port: int, temporal_address: str, recordings_dir: Path, with_simulator: bool
+    settings: Settings, *, temporal_address: str, recordings_dir: Path, with_simulator: bool
 ) -> list[ChildSpec]:
+    api_port = settings.dev.api_port
+    ari_auth = (settings.ari.username, settings.ari.password)
     temporal_port = temporal_frontend_port(temporal_address)
     voipbin = voipbin_argv()
     children: list[ChildSpec] = []
@@ -93,32 +104,32 @@ def dev_children(
                 "simulator",
                 [sys.executable, *args],
                 probe=lambda _child: _all_ready(
-                    [
-                        http_ok(f"{node.ari_url}/asterisk/ping", auth=(ARI_USER, ARI_PASSWORD))
-                        for node in nodes
-                    ]
+                    [http_ok(f"{node.ari_url}/asterisk/ping", auth=ari_auth) for node in nodes]
                 ),
                 ports=tuple(node.port for node in nodes),
             )
         )
-    children += [
-        # The worker serves no port: it is ready once it holds a connection to the
-        # Temporal frontend, the first thing a Temporal worker does.
+    # The worker serves no port: it is ready once it holds a connection to the
+    # Temporal frontend, the first thing a Temporal worker does.
+    children.append(
         ChildSpec(
             "worker",
             [*voipbin, "worker"],
             probe=lambda child: connected_to(child, temporal_port),
-        ),
-        # Until the telephony issue gives the bridge its ARI connections, the only
-        # signal it gives is its first log line: imports and settings went through.
-        ChildSpec("bridge", [*voipbin, "bridge"], probe=has_logged),
+        )
+    )
+    if not settings.ari.run_in_worker:
+        # The bridge serves no port either, and its ARI sockets come and go with the
+        # nodes; its first log line says imports and settings went through.
+        children.append(ChildSpec("bridge", [*voipbin, "bridge"], probe=has_logged))
+    children.append(
         ChildSpec(
             "api",
             [*voipbin, "api", "--port", str(api_port), "--host", "127.0.0.1"],
             probe=lambda _child: http_ok(f"http://127.0.0.1:{api_port}/health"),
             ports=(api_port,),
-        ),
-    ]
+        )
+    )
     return children
 
 
@@ -129,9 +140,17 @@ def temporal_frontend_port(address: str) -> int:
 
 
 def child_env(
-    base: Mapping[str, str], *, database_url: str, redis_url: str, temporal_address: str
+    base: Mapping[str, str],
+    *,
+    database_url: str,
+    redis_url: str,
+    temporal_address: str,
+    ari_nodes: str | None = None,
 ) -> dict[str, str]:
     env = dict(base)
+    # The simulator's nodes, unless the developer pointed ari.nodes somewhere on purpose.
+    if ari_nodes is not None and "VOIPBIN_ARI__NODES" not in env:
+        env["VOIPBIN_ARI__NODES"] = ari_nodes
     env.update(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,

@@ -24,6 +24,7 @@ from voipbin.devstack.children import (
     ChildSpec,
     child_env,
     dev_children,
+    simulator_ari_nodes,
     simulator_available,
     simulator_nodes,
 )
@@ -126,9 +127,10 @@ class _Supervisor:
             database_url=backends.database_url,
             redis_url=backends.redis_url,
             temporal_address=backends.temporal_address,
+            ari_nodes=simulator_ari_nodes() if self.with_simulator else None,
         )
         specs = dev_children(
-            api_port=self.settings.dev.api_port,
+            self.settings,
             temporal_address=backends.temporal_address,
             recordings_dir=self.state_dir / "recordings",
             with_simulator=self.with_simulator,

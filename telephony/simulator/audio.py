@@ -174,6 +174,13 @@ async def espeak(text: str, voice: str = "en-us") -> Pcm:
     return wav_to_pcm(bytes(fixed))
 
 
+def _read_if_file(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
 class MediaLibrary:
     """Resolves ARI media URIs to audio sources; caches speech so repeats cost nothing."""
 
@@ -199,10 +206,8 @@ class MediaLibrary:
         if scheme == "sound":
             if target.startswith("/") and target.endswith(".wav"):
                 # A prompt rendered by voipbin (TTS) on this machine: an absolute WAV path.
-                path = Path(target)
-                if not path.is_file():
-                    return None
-                return FiniteSource(wav_to_pcm(await asyncio.to_thread(path.read_bytes)))
+                data = await asyncio.to_thread(_read_if_file, Path(target))
+                return FiniteSource(wav_to_pcm(data)) if data is not None else None
             samples = BUILTIN_SOUNDS.get(target)
             return FiniteSource(samples) if samples is not None else None
         if scheme == "tone":
@@ -211,8 +216,6 @@ class MediaLibrary:
         if scheme == "digits":
             return FiniteSource(await self.speech(" ".join(target)))
         if scheme == "recording":
-            path = self.recordings_dir / f"{target}.wav"
-            if not path.is_file():
-                return None
-            return FiniteSource(wav_to_pcm(await asyncio.to_thread(path.read_bytes)))
+            data = await asyncio.to_thread(_read_if_file, self.recordings_dir / f"{target}.wav")
+            return FiniteSource(wav_to_pcm(data)) if data is not None else None
         return None

@@ -709,11 +709,10 @@ class SimAsterisk:
         call = self.calls.get(channel.id)
         # The party is transferred away: for us the call simply ends.
         if call is not None:
-            self.spawn(self._later(lambda: self.hangup_from_party(call, 16)))
-
-    async def _later(self, action: Any) -> None:
-        await self.sleep(0.05)
-        action()
+            # A moment later, as a SIP transfer completes after the 202 to the REFER.
+            asyncio.get_running_loop().call_later(
+                0.05 * self.time_scale, self.hangup_from_party, call, 16
+            )
 
     # -- media callbacks from the clock -----------------------------------------------------
 

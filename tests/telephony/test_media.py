@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import wave
+from pathlib import Path
 
 import numpy as np
 
+from telephony.simulator.audio import pcm_to_wav, sine
 from tests.telephony.conftest import Harness
 
 
@@ -14,6 +16,11 @@ def wav_samples(data: bytes) -> tuple[int, np.ndarray]:  # type: ignore[type-arg
     with wave.open(io.BytesIO(data)) as reader:
         rate = reader.getframerate()
         return rate, np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+
+
+def peak_hz(samples: np.ndarray, rate: int = 8000) -> int:  # type: ignore[type-arg]
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
+    return int(np.argmax(spectrum) * rate / len(samples))
 
 
 def rms(samples: np.ndarray) -> float:  # type: ignore[type-arg]
@@ -96,3 +103,34 @@ async def test_bridge_recording_mixes_members_and_playbacks(harness: Harness) ->
     spectrum = np.abs(np.fft.rfft(mixed.astype(np.float64)))
     peak_hz = int(np.argmax(spectrum) * rate / len(mixed))
     assert abs(peak_hz - 440) <= 2  # the tone far end's 440 Hz
+
+
+async def test_files_play_by_absolute_path_and_by_recording_name(
+    harness: Harness, tmp_path: Path
+) -> None:
+    prompt = tmp_path / "prompt.wav"
+    prompt.write_bytes(pcm_to_wav(sine((600.0,), 0.3)))
+    await harness.client.originate("Local/answer@far", app="voipbin", channel_id="f-1")
+    await harness.events.wait_type("StasisStart", "f-1")
+    await harness.client.create_bridge(bridge_id="files")
+    await harness.client.add_channel("files", ["f-1"])
+    await harness.client.record_bridge("files", "with-prompt", max_duration_seconds=1)
+    await harness.client.play_on_bridge("files", [f"sound:{prompt}"], playback_id="abs")
+    await harness.client.play("f-1", [f"sound:{tmp_path}/missing.wav"], playback_id="gone")
+    finished = {}
+    for playback_id in ("abs", "gone"):
+        event = await harness.events.wait_for(
+            lambda e, pid=playback_id: (
+                e["type"] == "PlaybackFinished" and e["playback"]["id"] == pid
+            )
+        )
+        finished[playback_id] = event["playback"]["state"]
+    assert finished == {"abs": "done", "gone": "failed"}
+    await harness.events.wait_type("RecordingFinished")
+    _, recorded = wav_samples(await harness.client.download_recording("with-prompt"))
+    assert abs(peak_hz(recorded) - 600) <= 5  # the prompt went into the bridge mix
+    await harness.client.play("f-1", ["recording:with-prompt"], playback_id="again")
+    replayed = await harness.events.wait_for(
+        lambda e: e["type"] == "PlaybackFinished" and e["playback"]["id"] == "again"
+    )
+    assert replayed["playback"]["state"] == "done"

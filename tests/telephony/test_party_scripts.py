@@ -163,3 +163,13 @@ async def test_sim_lists_calls_and_requests(harness: Harness) -> None:
         ("call-1", "call", True),
         ("call-2", "call", True),
     ]
+
+
+async def test_cancelling_a_ringing_originate(harness: Harness) -> None:
+    await harness.client.originate("Local/noanswer@far", app="voipbin", channel_id="o-cancel")
+    await harness.events.wait_type("Dial", "o-cancel", dialstatus="RINGING")
+    await harness.client.hangup("o-cancel")
+    destroyed = await harness.events.wait_type("ChannelDestroyed", "o-cancel")
+    assert destroyed["cause"] == 16
+    assert statuses(harness, "o-cancel") == ["", "RINGING", "NOANSWER"]
+    assert harness.events.of("StasisStart", "o-cancel") == []

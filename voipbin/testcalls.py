@@ -140,7 +140,7 @@ class TestCalls:
             await record(
                 session,
                 meta=meta,
-                action="placeTestCall",
+                action="testcall.place",
                 principal=principal,
                 resource_type="test_call",
                 after={"from": from_, "to": to, "script": script, "channel_id": placed.channel_id},

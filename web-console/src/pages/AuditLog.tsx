@@ -26,7 +26,7 @@ export function AuditLog() {
       <h1>Audit log</h1>
       <p className="muted">Every change made in your account, who made it and what it changed.</p>
       <div className="card row">
-        <Field label="Filter by action" value={action} onChange={(v) => { setAction(v); reset(); }} placeholder="e.g. createAgent" />
+        <Field label="Filter by action" value={action} onChange={(v) => { setAction(v); reset(); }} placeholder="e.g. agent.create" />
       </div>
       <ErrorBanner error={result.error} />
       {conn && conn.totalCount === 0 ? (

@@ -1,0 +1,187 @@
+// The console end to end against real servers (see tests/console/test_console_e2e.py).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { apiLogin, env, gql, launch, shot, signIn } from './browser.mjs';
+
+const A = { user: env('A_USER'), pass: env('A_PASS') };
+const B = { user: env('B_USER'), pass: env('B_PASS') };
+const AGENT = `agent-${Date.now().toString(36)}`;
+let browser;
+
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function freshPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  return context.newPage();
+}
+
+test('a wrong password shows the error in words', async () => {
+  const page = await freshPage();
+  await page.goto(env('CONSOLE_URL'));
+  await page.getByLabel('Username').fill(A.user);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /Wrong username or password/);
+  await shot(page, 'sign-in-error');
+  await page.context().close();
+});
+
+test('customer A: dashboard live, agents, keys, webhooks, audit log, test call', async () => {
+  const page = await freshPage();
+  await signIn(page, A.user, A.pass);
+  assert.match(await page.getByTestId('who').innerText(), /First Customer/);
+
+  // live: a change made elsewhere (the API, another admin) streams into the dashboard
+  await page.getByText('Waiting for events').waitFor();
+  const token = await apiLogin(A.user, A.pass);
+  const made = await gql(
+    'mutation($i:CreateAgentInput!){createAgent(input:$i){id}}',
+    { i: { username: `${AGENT}-api`, password: 'agent-password-1', name: 'From the API' } },
+    token,
+  );
+  assert.equal(made.errors, undefined, JSON.stringify(made.errors));
+  await page.getByTestId('event-feed').getByText('agent_created').first().waitFor();
+  await shot(page, 'dashboard');
+
+  // agents: create through the form, it is listed; invalid input is shown at the field
+  await page.getByRole('link', { name: 'Agents' }).click();
+  await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+  const form = page.getByRole('form', { name: 'New agent' });
+  await form.getByLabel('Username').fill(AGENT);
+  await form.getByLabel('Password').fill('agent-password-1');
+  await form.getByLabel('Name', { exact: true }).fill('Console Agent');
+  await form.getByLabel('Permission').selectOption('CUSTOMER_MANAGER');
+  await form.getByRole('button', { name: 'Create agent' }).click();
+  await page.getByRole('cell', { name: AGENT, exact: true }).waitFor();
+  await form.getByLabel('Username').fill(AGENT); // the same username again: CONFLICT
+  await form.getByLabel('Password').fill('agent-password-1');
+  await form.getByRole('button', { name: 'Create agent' }).click();
+  await form.getByRole('alert').waitFor();
+  assert.match(await form.getByRole('alert').innerText(), /clashes with the current state/);
+  await shot(page, 'agents');
+
+  // access keys: the secret is shown once, then never again; revoke
+  await page.getByRole('link', { name: 'Access keys' }).click();
+  await page.getByText('No access keys').waitFor();
+  await page.getByLabel('Name', { exact: true }).fill('ci key');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secret = await page.getByTestId('secret').innerText();
+  assert.match(secret, /^ak_[A-Za-z0-9_-]{20,}$/);
+  await page.getByRole('cell', { name: 'ci key', exact: true }).waitFor();
+  await shot(page, 'access-keys');
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Revoke ci key' }).click();
+  await page.getByRole('cell', { name: /revoked/ }).waitFor();
+  await page.reload();
+  await page.getByRole('cell', { name: /revoked/ }).waitFor();
+  assert.equal(await page.getByTestId('secret').count(), 0, 'the secret must not come back');
+
+  // webhooks: a bad URL is refused at its field; an endpoint, its secret, a test ping
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByText('No endpoints').waitFor();
+  const hook = page.getByRole('form', { name: 'New webhook endpoint' });
+  await hook.getByLabel('URL').fill('ftp://example.com/hook');
+  await hook.getByRole('button', { name: 'Add endpoint' }).click();
+  await hook.locator('.field-error').first().waitFor();
+  await hook.getByLabel('URL').fill(env('WEBHOOK_URL'));
+  await hook.getByLabel('Name', { exact: true }).fill('receiver');
+  await hook.getByRole('button', { name: 'Add endpoint' }).click();
+  await page.getByText('Signing secret').waitFor();
+  await page.getByRole('cell', { name: /receiver/ }).waitFor();
+  await page.getByRole('button', { name: 'Send test ping', exact: true }).click();
+  await page.getByText(/Test ping delivered: HTTP 200/).waitFor();
+  await page.getByRole('button', { name: 'Deliveries' }).click();
+  await shot(page, 'webhooks');
+
+  // audit log: what we just did is there
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('cell', { name: 'agent.create' }).first().waitFor();
+  await page.getByLabel('Filter by action').fill('accesskey.create');
+  await page.getByRole('cell', { name: 'agent.create' }).first().waitFor({ state: 'detached' });
+  await page.getByRole('cell', { name: 'accesskey.create' }).waitFor();
+  await shot(page, 'audit-log');
+
+  // test call: a scripted caller dials through the simulator
+  await page.getByRole('link', { name: 'Test call' }).click();
+  await page.getByLabel('Number to call').fill('not a number');
+  await page.getByRole('button', { name: 'Place test call' }).click();
+  await page.getByText(/must be an E\.164 number/).waitFor();
+  await page.getByLabel('Number to call').fill('+15559990000');
+  await page.getByRole('button', { name: 'Place test call' }).click();
+  const placed = page.getByText(/simulator channel/);
+  await placed.waitFor();
+  const channel = await placed.locator('code').innerText();
+  const calls = await (await fetch(`${env('SIM_URL')}/sim/calls`)).json();
+  assert.ok(JSON.stringify(calls).includes(channel), `the simulator has no channel ${channel}`);
+  await shot(page, 'test-call');
+
+  // token refresh: an expired access token is renewed without bothering the user
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('voipbin.session'));
+    sessionStorage.setItem('voipbin.session', JSON.stringify({ ...s, token: 'expired.token.value' }));
+  });
+  await page.getByRole('link', { name: 'Agents' }).click();
+  await page.getByRole('cell', { name: AGENT, exact: true }).waitFor();
+
+  // a refused refresh (session over) sends you back to sign in, with a reason
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('voipbin.session'));
+    sessionStorage.setItem('voipbin.session', JSON.stringify({ ...s, token: 'x.y.z', refreshToken: 'gone' }));
+  });
+  await page.reload();
+  await page.getByText('Your session expired. Please sign in again.').waitFor();
+
+  // sign in again, sign out
+  await signIn(page, A.user, A.pass);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You have signed out.').waitFor();
+  await page.context().close();
+});
+
+test('a second customer sees none of the first one\'s data', async () => {
+  const page = await freshPage();
+  await signIn(page, B.user, B.pass);
+  assert.match(await page.getByTestId('who').innerText(), /Second Customer/);
+  await page.getByRole('link', { name: 'Agents' }).click();
+  await page.getByRole('cell', { name: B.user, exact: true }).waitFor();
+  assert.equal(await page.getByRole('cell', { name: AGENT, exact: true }).count(), 0);
+  assert.equal(await page.getByText('1 in total').count(), 1);
+  await page.getByRole('link', { name: 'Access keys' }).click();
+  await page.getByText('No access keys').waitFor();
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByText('No endpoints').waitFor();
+  await page.getByText('No deliveries yet').waitFor();
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+  await page.getByRole('cell', { name: 'auth.login' }).first().waitFor(); // B's own sign-in
+  assert.equal(await page.getByRole('cell', { name: 'accesskey.create' }).count(), 0);
+  assert.equal(await page.getByRole('cell', { name: 'agent.create' }).count(), 0);
+  assert.equal(await page.getByRole('cell', { name: 'testcall.place' }).count(), 0);
+  await page.context().close();
+});
+
+test('phone-sized screen: menu, pages and keyboard navigation', async () => {
+  const page = await freshPage({ width: 390, height: 844 });
+  await page.goto(env('CONSOLE_URL'));
+  await page.getByLabel('Username').waitFor();
+  // keyboard only: Tab to the fields, type, Enter submits
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(A.user);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(A.pass);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Webhooks' }).isVisible(), false, 'the menu starts closed');
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+  await page.getByRole('navigation', { name: 'Pages' }).first().waitFor(); // the list loaded
+  await shot(page, 'webhooks-phone');
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await shot(page, 'dashboard-phone');
+  await page.context().close();
+});

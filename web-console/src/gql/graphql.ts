@@ -21,46 +21,6 @@ export type Scalars = {
   UUID: { input: string; output: string; }
 };
 
-export type AccessKey = {
-  __typename?: 'AccessKey';
-  detail: Scalars['String']['output'];
-  expiresAt?: Maybe<Scalars['DateTime']['output']>;
-  id: Scalars['UUID']['output'];
-  name: Scalars['String']['output'];
-  revokedAt?: Maybe<Scalars['DateTime']['output']>;
-  tmCreate: Scalars['DateTime']['output'];
-  tokenPrefix: Scalars['String']['output'];
-};
-
-export type AccessKeyConnection = {
-  __typename?: 'AccessKeyConnection';
-  edges: Array<AccessKeyEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type AccessKeyCreated = {
-  __typename?: 'AccessKeyCreated';
-  accessKey: AccessKey;
-  /** The `ak_...` secret. Shown only in this response. */
-  secret: Scalars['String']['output'];
-};
-
-export type AccessKeyEdge = {
-  __typename?: 'AccessKeyEdge';
-  cursor: Scalars['String']['output'];
-  node: AccessKey;
-};
-
-export type Address = {
-  __typename?: 'Address';
-  detail: Scalars['String']['output'];
-  name: Scalars['String']['output'];
-  target: Scalars['String']['output'];
-  targetName: Scalars['String']['output'];
-  type: AddressType;
-};
-
 export type AddressInput = {
   detail?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
@@ -78,36 +38,6 @@ export type AddressType =
   | 'SIP'
   | 'TEL';
 
-export type Agent = {
-  __typename?: 'Agent';
-  addresses: Array<Address>;
-  customer?: Maybe<Customer>;
-  customerId: Scalars['UUID']['output'];
-  detail: Scalars['String']['output'];
-  disabled: Scalars['Boolean']['output'];
-  id: Scalars['UUID']['output'];
-  name: Scalars['String']['output'];
-  permissions: Array<Permission>;
-  ringMethod: RingMethod;
-  status: AgentStatus;
-  tmCreate: Scalars['DateTime']['output'];
-  tmUpdate: Scalars['DateTime']['output'];
-  username: Scalars['String']['output'];
-};
-
-export type AgentConnection = {
-  __typename?: 'AgentConnection';
-  edges: Array<AgentEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type AgentEdge = {
-  __typename?: 'AgentEdge';
-  cursor: Scalars['String']['output'];
-  node: Agent;
-};
-
 export type AgentFilter = {
   status?: InputMaybe<AgentStatus>;
 };
@@ -119,49 +49,11 @@ export type AgentStatus =
   | 'OFFLINE'
   | 'RINGING';
 
-export type AuditLog = {
-  __typename?: 'AuditLog';
-  action: Scalars['String']['output'];
-  actorId?: Maybe<Scalars['UUID']['output']>;
-  actorType: Scalars['String']['output'];
-  after?: Maybe<Scalars['JSON']['output']>;
-  agent?: Maybe<Agent>;
-  before?: Maybe<Scalars['JSON']['output']>;
-  id: Scalars['UUID']['output'];
-  requestId: Scalars['String']['output'];
-  resourceId?: Maybe<Scalars['UUID']['output']>;
-  resourceType: Scalars['String']['output'];
-  sourceIp: Scalars['String']['output'];
-  tmCreate: Scalars['DateTime']['output'];
-};
-
-export type AuditLogConnection = {
-  __typename?: 'AuditLogConnection';
-  edges: Array<AuditLogEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type AuditLogEdge = {
-  __typename?: 'AuditLogEdge';
-  cursor: Scalars['String']['output'];
-  node: AuditLog;
-};
-
 export type AuditLogFilter = {
   action?: InputMaybe<Scalars['String']['input']>;
   actorId?: InputMaybe<Scalars['UUID']['input']>;
   resourceId?: InputMaybe<Scalars['UUID']['input']>;
   resourceType?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type AuthPayload = {
-  __typename?: 'AuthPayload';
-  agent: Agent;
-  customer: Customer;
-  expiresAt: Scalars['DateTime']['output'];
-  refreshToken: Scalars['String']['output'];
-  token: Scalars['String']['output'];
 };
 
 export type CreateAccessKeyInput = {
@@ -198,190 +90,12 @@ export type CreateWebhookInput = {
   uri: Scalars['String']['input'];
 };
 
-export type Customer = {
-  __typename?: 'Customer';
-  address: Scalars['String']['output'];
-  detail: Scalars['String']['output'];
-  email: Scalars['String']['output'];
-  id: Scalars['UUID']['output'];
-  name: Scalars['String']['output'];
-  phoneNumber: Scalars['String']['output'];
-  status: CustomerStatus;
-  tmCreate: Scalars['DateTime']['output'];
-  tmUpdate: Scalars['DateTime']['output'];
-  webhookMethod: WebhookMethod;
-  webhookUri: Scalars['String']['output'];
-};
-
-export type CustomerConnection = {
-  __typename?: 'CustomerConnection';
-  edges: Array<CustomerEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type CustomerEdge = {
-  __typename?: 'CustomerEdge';
-  cursor: Scalars['String']['output'];
-  node: Customer;
-};
-
 export type CustomerStatus =
   | 'ACTIVE'
   | 'DELETED'
   | 'EXPIRED'
   | 'FROZEN'
   | 'INITIAL';
-
-/** An event envelope (DESIGN §6). `eventId` is the dedupe key. */
-export type Event = {
-  __typename?: 'Event';
-  agentId?: Maybe<Scalars['UUID']['output']>;
-  customerId: Scalars['UUID']['output'];
-  data: Scalars['JSON']['output'];
-  eventId: Scalars['ID']['output'];
-  eventType: Scalars['String']['output'];
-  resourceId: Scalars['UUID']['output'];
-  resourceType: Scalars['String']['output'];
-  /** Grows by one per event of the same resource: order and dedupe by it. */
-  sequence: Scalars['Int']['output'];
-  timestamp: Scalars['DateTime']['output'];
-};
-
-export type Me = {
-  __typename?: 'Me';
-  accessKeyId?: Maybe<Scalars['UUID']['output']>;
-  agent?: Maybe<Agent>;
-  customer: Customer;
-  permissions: Array<Permission>;
-};
-
-export type Mutation = {
-  __typename?: 'Mutation';
-  /** Create an access key; its `ak_` secret is shown only here. */
-  createAccessKey: AccessKeyCreated;
-  createAgent: Agent;
-  /** Create a customer with its first admin login (platform admin). */
-  createCustomer: Customer;
-  createWebhook: WebhookWithSecret;
-  deleteAgent: Agent;
-  deleteWebhook: Webhook;
-  /** Sign in: a 1 h access token plus a rotating refresh token. */
-  login: AuthPayload;
-  /** End this session: the token and its refresh family die. */
-  logout: Scalars['Boolean']['output'];
-  /** Dev/test only: a scripted caller dials `to` through the PBX simulator. */
-  placeTestCall: TestCall;
-  /** Trade a refresh token for a new pair; each works once. */
-  refreshToken: AuthPayload;
-  /** Replays what the endpoint missed; returns how many. */
-  replayMissedWebhookDeliveries: Scalars['Int']['output'];
-  replayWebhookDelivery: WebhookDelivery;
-  revokeAccessKey: AccessKey;
-  /** New customer-level webhook signing secret, shown once. */
-  rotateWebhookSecret: WebhookSecret;
-  rotateWebhookSigningSecret: WebhookWithSecret;
-  /** Sends a signed `webhook_ping` now (no id: your webhookUri). */
-  testWebhook: WebhookTestResult;
-  updateAgent: Agent;
-  /** Update your customer (customer admin). */
-  updateCustomer: Customer;
-  updateWebhook: Webhook;
-};
-
-
-export type MutationCreateAccessKeyArgs = {
-  input: CreateAccessKeyInput;
-};
-
-
-export type MutationCreateAgentArgs = {
-  input: CreateAgentInput;
-};
-
-
-export type MutationCreateCustomerArgs = {
-  input: CreateCustomerInput;
-};
-
-
-export type MutationCreateWebhookArgs = {
-  input: CreateWebhookInput;
-};
-
-
-export type MutationDeleteAgentArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type MutationDeleteWebhookArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type MutationLoginArgs = {
-  password: Scalars['String']['input'];
-  username: Scalars['String']['input'];
-};
-
-
-export type MutationPlaceTestCallArgs = {
-  input: PlaceTestCallInput;
-};
-
-
-export type MutationRefreshTokenArgs = {
-  input: RefreshTokenInput;
-};
-
-
-export type MutationReplayMissedWebhookDeliveriesArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type MutationReplayWebhookDeliveryArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type MutationRevokeAccessKeyArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type MutationRotateWebhookSigningSecretArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type MutationTestWebhookArgs = {
-  id?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-
-export type MutationUpdateAgentArgs = {
-  input: UpdateAgentInput;
-};
-
-
-export type MutationUpdateCustomerArgs = {
-  input: UpdateCustomerInput;
-};
-
-
-export type MutationUpdateWebhookArgs = {
-  input: UpdateWebhookInput;
-};
-
-export type PageInfo = {
-  __typename?: 'PageInfo';
-  endCursor?: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
-  hasPreviousPage: Scalars['Boolean']['output'];
-  startCursor?: Maybe<Scalars['String']['output']>;
-};
 
 export type Permission =
   | 'CUSTOMER_ADMIN'
@@ -398,103 +112,6 @@ export type PlaceTestCallInput = {
   to: Scalars['String']['input'];
 };
 
-export type Query = {
-  __typename?: 'Query';
-  accessKey: AccessKey;
-  accessKeys: AccessKeyConnection;
-  agent: Agent;
-  agents: AgentConnection;
-  /** Your customer's audit log, newest first (customer admin). */
-  auditLogs: AuditLogConnection;
-  /** Your own customer; a platform admin may pass any id. */
-  customer: Customer;
-  /** Every customer (platform admin). */
-  customers: CustomerConnection;
-  /** The caller: customer, agent (null for access keys), permissions. */
-  me: Me;
-  webhook: Webhook;
-  webhookDeliveries: WebhookDeliveryConnection;
-  /** Deliveries the endpoint missed (skipped while disabled, or failed) since it last succeeded: what replay would resend. */
-  webhookMissedDeliveryCount: Scalars['Int']['output'];
-  webhooks: WebhookConnection;
-};
-
-
-export type QueryAccessKeyArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type QueryAccessKeysArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type QueryAgentArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type QueryAgentsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
-  filter?: InputMaybe<AgentFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type QueryAuditLogsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
-  filter?: InputMaybe<AuditLogFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type QueryCustomerArgs = {
-  id?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-
-export type QueryCustomersArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type QueryWebhookArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type QueryWebhookDeliveriesArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
-  filter?: InputMaybe<WebhookDeliveryFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type QueryWebhookMissedDeliveryCountArgs = {
-  id: Scalars['UUID']['input'];
-};
-
-
-export type QueryWebhooksArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-};
-
 export type RefreshTokenInput = {
   refreshToken: Scalars['String']['input'];
 };
@@ -502,35 +119,6 @@ export type RefreshTokenInput = {
 export type RingMethod =
   | 'LINEAR'
   | 'RINGALL';
-
-export type Subscription = {
-  __typename?: 'Subscription';
-  /**
-   * Events of the given topics, live.
-   *
-   * Topics: `customer_id:<id>[:<resource>[:<id>|*]]` or `agent_id:<id>[:<resource>[:<id>|*]]`;
-   * only your own customer (admin/manager) or agent. With `afterEventId`, the events published
-   * after that one are replayed first (while kept), then live ones follow, without gap or
-   * duplicate. A connection whose client falls more than the buffer size behind is closed
-   * with code 4413.
-   */
-  events: Event;
-};
-
-
-export type SubscriptionEventsArgs = {
-  afterEventId?: InputMaybe<Scalars['ID']['input']>;
-  topics: Array<Scalars['String']['input']>;
-};
-
-/** A simulated inbound call the PBX simulator is placing. */
-export type TestCall = {
-  __typename?: 'TestCall';
-  channelId: Scalars['String']['output'];
-  from: Scalars['String']['output'];
-  node: Scalars['String']['output'];
-  to: Scalars['String']['output'];
-};
 
 /** One step of the scripted caller: set exactly one field. */
 export type TestCallStepInput = {
@@ -575,74 +163,6 @@ export type UpdateWebhookInput = {
   uri?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A webhook endpoint. Its signing secret is shown only on create and rotate. */
-export type Webhook = {
-  __typename?: 'Webhook';
-  customerId: Scalars['UUID']['output'];
-  disabledReason: Scalars['String']['output'];
-  enabled: Scalars['Boolean']['output'];
-  /** Empty: every event type. */
-  eventTypes: Array<Scalars['String']['output']>;
-  id: Scalars['UUID']['output'];
-  method: WebhookMethod;
-  name: Scalars['String']['output'];
-  tmCreate: Scalars['DateTime']['output'];
-  tmDisable?: Maybe<Scalars['DateTime']['output']>;
-  tmLastSuccess?: Maybe<Scalars['DateTime']['output']>;
-  tmUpdate: Scalars['DateTime']['output'];
-  uri: Scalars['String']['output'];
-};
-
-export type WebhookAttempt = {
-  __typename?: 'WebhookAttempt';
-  error: Scalars['String']['output'];
-  latencyMs: Scalars['Float']['output'];
-  number: Scalars['Int']['output'];
-  /** The first 1 KB of the response. */
-  responseBody: Scalars['String']['output'];
-  statusCode?: Maybe<Scalars['Int']['output']>;
-  tmAttempt: Scalars['DateTime']['output'];
-  uri: Scalars['String']['output'];
-};
-
-export type WebhookConnection = {
-  __typename?: 'WebhookConnection';
-  edges: Array<WebhookEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-/** One event to one endpoint; `id` is the X-VoIPBIN-Delivery header. */
-export type WebhookDelivery = {
-  __typename?: 'WebhookDelivery';
-  attemptCount: Scalars['Int']['output'];
-  attempts: Array<WebhookAttempt>;
-  eventId: Scalars['UUID']['output'];
-  eventType: Scalars['String']['output'];
-  id: Scalars['UUID']['output'];
-  lastError: Scalars['String']['output'];
-  lastStatusCode?: Maybe<Scalars['Int']['output']>;
-  status: WebhookDeliveryStatus;
-  tmCreate: Scalars['DateTime']['output'];
-  tmFinish?: Maybe<Scalars['DateTime']['output']>;
-  tmUpdate: Scalars['DateTime']['output'];
-  /** Null: the customer's webhookUri. */
-  webhookId?: Maybe<Scalars['UUID']['output']>;
-};
-
-export type WebhookDeliveryConnection = {
-  __typename?: 'WebhookDeliveryConnection';
-  edges: Array<WebhookDeliveryEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type WebhookDeliveryEdge = {
-  __typename?: 'WebhookDeliveryEdge';
-  cursor: Scalars['String']['output'];
-  node: WebhookDelivery;
-};
-
 export type WebhookDeliveryFilter = {
   eventId?: InputMaybe<Scalars['UUID']['input']>;
   eventType?: InputMaybe<Scalars['String']['input']>;
@@ -658,38 +178,11 @@ export type WebhookDeliveryStatus =
   | 'RETRYING'
   | 'SKIPPED';
 
-export type WebhookEdge = {
-  __typename?: 'WebhookEdge';
-  cursor: Scalars['String']['output'];
-  node: Webhook;
-};
-
 export type WebhookMethod =
   | 'DELETE'
   | 'GET'
   | 'POST'
   | 'PUT';
-
-export type WebhookSecret = {
-  __typename?: 'WebhookSecret';
-  secret: Scalars['String']['output'];
-};
-
-export type WebhookTestResult = {
-  __typename?: 'WebhookTestResult';
-  delivered: Scalars['Boolean']['output'];
-  error: Scalars['String']['output'];
-  latencyMs: Scalars['Float']['output'];
-  responseBody: Scalars['String']['output'];
-  statusCode?: Maybe<Scalars['Int']['output']>;
-};
-
-/** A webhook endpoint with its signing secret (shown this once). */
-export type WebhookWithSecret = {
-  __typename?: 'WebhookWithSecret';
-  signingSecret: Scalars['String']['output'];
-  webhook: Webhook;
-};
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
 

@@ -26,7 +26,7 @@ from telephony.simulator.nodes import NodeSpec, Simulator
 from tests.telephony.conftest import PASSWORD, USER, EventRecorder, free_port
 from tests.telephony.contract.swagger import ari_spec, traces
 
-TRACE_SCALE = 0.2
+TRACE_SCALE = 0.4
 GENERATED_ID = re.compile(r"^\d+\.\d+$")
 COUNTER = re.compile(r"-[0-9a-f]{8}(;[12])")
 
@@ -178,8 +178,12 @@ def compare_responses(exchanges: list[tuple[Any, httpx.Response]]) -> list[str]:
         trace_body = expected.get("json")
         if expected.get("content_type") is None and response.headers.get("content-type"):
             problems.append(f"{where}: unexpected content type")
-        if expected.get("location") and response.headers.get("location") is None:
-            problems.append(f"{where}: Location header missing")
+        if expected.get("location") != response.headers.get("location"):
+            problems.append(f"{where}: Location {response.headers.get('location')!r}")
+        if expected.get("content_type") and not response.headers.get("content-type", "").startswith(
+            expected["content_type"]
+        ):
+            problems.append(f"{where}: content type {response.headers.get('content-type')!r}")
         if expected["status"] >= 400:
             if body != trace_body:
                 problems.append(f"{where}: error body {body!r} != {trace_body!r}")

@@ -35,6 +35,8 @@ class SimulatorUnavailable(Conflict):
 class TestCallStep:
     """One step of the scripted caller; exactly one field is set."""
 
+    __test__ = False  # not a pytest class despite the name
+
     wait: float | None = None
     dtmf: str | None = None
     say: str | None = None

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from voipbin.agents.models import Agent
 from voipbin.auth.principal import Principal
 from voipbin.customers.models import Customer
+from voipbin.flows.models import Flow
 from voipbin.services import Services
 
 
@@ -17,6 +18,7 @@ from voipbin.services import Services
 class Loaders:
     customer_by_id: DataLoader[UUID, Customer | None]
     agent_by_id: DataLoader[UUID, Agent | None]
+    flow_by_id: DataLoader[UUID, Flow | None]
 
 
 def build_loaders(services: Services, principal: Principal | None) -> Loaders:
@@ -30,7 +32,13 @@ def build_loaders(services: Services, principal: Principal | None) -> Loaders:
             return [None] * len(ids)
         return await services.agents.get_many(principal, ids)
 
+    async def flows(ids: list[UUID]) -> list[Flow | None]:
+        if principal is None:
+            return [None] * len(ids)
+        return await services.flows.get_many(principal, ids)
+
     return Loaders(
         customer_by_id=DataLoader(load_fn=customers),
         agent_by_id=DataLoader(load_fn=agents),
+        flow_by_id=DataLoader(load_fn=flows),
     )

@@ -17,7 +17,9 @@ from resolvers.auth import AuthMutations, AuthQueries
 from resolvers.customers import CustomerMutations, CustomerQueries
 from resolvers.errors import ErrorCodeExtension
 from resolvers.events import EventSubscriptions
+from resolvers.flows import FlowMutations, FlowQueries
 from resolvers.limits import complexity_rule
+from resolvers.numbers import NumberMutations, NumberQueries
 from resolvers.testcalls import TestCallMutations
 from resolvers.webhooks import WebhookMutations, WebhookQueries
 from voipbin.config import LimitSettings
@@ -25,13 +27,22 @@ from voipbin.config import LimitSettings
 
 @strawberry.type
 class Query(
-    AuthQueries, CustomerQueries, AgentQueries, AccessKeyQueries, AuditQueries, WebhookQueries
+    FlowQueries,
+    NumberQueries,
+    AuthQueries,
+    CustomerQueries,
+    AgentQueries,
+    AccessKeyQueries,
+    AuditQueries,
+    WebhookQueries,
 ):
     pass
 
 
 @strawberry.type
 class Mutation(
+    FlowMutations,
+    NumberMutations,
     AuthMutations,
     CustomerMutations,
     AgentMutations,

@@ -151,6 +151,31 @@ class DevSettings(BaseModel):
     demo_password: str = Field("demo-password", description="Seeded demo customer admin password.")
 
 
+class FlowSettings(BaseModel):
+    """Flows (size caps at save time) and the flow engine's loop guards (spec §2)."""
+
+    max_flows_per_customer: int = Field(10_000, description="Flows one customer may keep.")
+    max_actions_per_flow: int = Field(
+        1000, description="Actions in one flow (and in a `call` action's list)."
+    )
+    max_option_bytes: int = Field(65_536, description="Largest JSON of one action's option.")
+    max_hops: int = Field(1000, description="Inline flow actions per step of the engine.")
+    max_stack_depth: int = Field(100, description="Nested pushed stacks of one activeflow.")
+
+
+class NumberSettings(BaseModel):
+    """Phone numbers and the local inventory provider (DESIGN §5.1)."""
+
+    provider: Literal["local"] = Field(
+        "local", description="Number provider (`local`: the built-in inventory, no carrier)."
+    )
+    inventory_per_country: int = Field(
+        100, description="Numbers the local inventory offers per country."
+    )
+    max_numbers_per_customer: int = Field(1000, description="Live numbers one customer may own.")
+    demo_number: str = Field("+15559990000", description="Number seeded for the demo customer.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="VOIPBIN_",
@@ -191,6 +216,8 @@ class Settings(BaseSettings):
     dev: DevSettings = Field(default_factory=DevSettings)  # type: ignore[arg-type]
     events: EventSettings = Field(default_factory=EventSettings)  # type: ignore[arg-type]
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)  # type: ignore[arg-type]
+    flows: FlowSettings = Field(default_factory=FlowSettings)  # type: ignore[arg-type]
+    numbers: NumberSettings = Field(default_factory=NumberSettings)  # type: ignore[arg-type]
     calls: CallSettings = Field(default_factory=CallSettings)  # type: ignore[arg-type]
 
     @model_validator(mode="after")

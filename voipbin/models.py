@@ -11,6 +11,8 @@ TABLE_MODULES = (
     "voipbin.audit.models",
     "voipbin.events.models",
     "voipbin.webhooks.models",
+    "voipbin.flows.models",
+    "voipbin.numbers.models",
     "voipbin.calls.models",
     "voipbin.activeflows.models",
     "voipbin.recordings.models",

@@ -19,6 +19,8 @@ from voipbin.customers.service import CustomerService
 from voipbin.db import SessionFactory, create_engine, session_factory
 from voipbin.events.hub import EventHub
 from voipbin.events.service import EventService
+from voipbin.flows.service import FlowService
+from voipbin.numbers.service import NumberService
 from voipbin.ratelimit import Limit, RateLimiter
 from voipbin.redis_client import connect_redis
 from voipbin.temporal_client import connect_temporal
@@ -45,6 +47,8 @@ class Services:
     events: EventService
     url_guard: UrlGuard
     webhooks: WebhookService
+    flows: FlowService
+    numbers: NumberService
 
     _temporal: Client | None = None
 
@@ -105,6 +109,8 @@ def build_services(settings: Settings) -> Services:
         events=EventService(sessions, event_hub, settings.events),
         url_guard=url_guard,
         webhooks=WebhookService(settings, sessions, temporal, url_guard, http),
+        flows=FlowService(settings, sessions, cache),
+        numbers=NumberService(settings, sessions),
     )
     holder["services"] = services
     return services

@@ -1,0 +1,7 @@
+"""Flows tests run against the real API (tests/api fixtures) and the pure validator."""
+
+from __future__ import annotations
+
+from tests.api.conftest import api, other_tenant, root_auth, services, tenant
+
+__all__ = ["api", "other_tenant", "root_auth", "services", "tenant"]

@@ -221,12 +221,29 @@ def _toggle(action: Callable[[SimAsterisk, str, bool], None], suffix: str) -> No
 
 
 def _only_in_stasis(node: SimAsterisk, channel_id: str, on: bool) -> None:
+    # Silence is what a simulated channel plays anyway; only the checks remain.
     node.stasis_channel(channel_id)
 
 
-_toggle(SimAsterisk.mute, "mute")
+def _moh(node: SimAsterisk, channel_id: str, on: bool) -> None:
+    channel = node.stasis_channel(channel_id)
+    node.music_on_hold(f"channel:{channel.id}", on)
+
+
+@route("POST", "/ari/channels/{channelId}/mute")
+async def mute(node: SimAsterisk, p: Params) -> Response:
+    node.mute(p.path("channelId"), True, p.text_or("direction", "both"))
+    return no_content()
+
+
+@route("DELETE", "/ari/channels/{channelId}/mute")
+async def unmute(node: SimAsterisk, p: Params) -> Response:
+    node.mute(p.path("channelId"), False, p.text_or("direction", "both"))
+    return no_content()
+
+
 _toggle(SimAsterisk.hold, "hold")
-_toggle(_only_in_stasis, "moh")
+_toggle(_moh, "moh")
 _toggle(_only_in_stasis, "silence")
 
 
@@ -352,13 +369,15 @@ async def remove_channel(node: SimAsterisk, p: Params) -> Response:
 
 @route("POST", "/ari/bridges/{bridgeId}/moh")
 async def bridge_moh_start(node: SimAsterisk, p: Params) -> Response:
-    node.bridging.get(p.path("bridgeId"))
+    bridge = node.bridging.get(p.path("bridgeId"))
+    node.music_on_hold(f"bridge:{bridge.id}", True)
     return no_content()
 
 
 @route("DELETE", "/ari/bridges/{bridgeId}/moh")
 async def bridge_moh_stop(node: SimAsterisk, p: Params) -> Response:
-    node.bridging.get(p.path("bridgeId"))
+    bridge = node.bridging.get(p.path("bridgeId"))
+    node.music_on_hold(f"bridge:{bridge.id}", False)
     return no_content()
 
 

@@ -146,6 +146,7 @@ class Bridging:
             app.bridge_ids.discard(bridge.id)
         del self.bridges[bridge.id]
         self.node.sources.bridges.pop(bridge.id, None)
+        self.node.sources.music.pop(f"bridge:{bridge.id}", None)
 
     # A bridge playback joins an Announcer channel, seen only through BRIDGEPEER (trace 07).
     def announcer_joins(self, target_uri: str) -> None:

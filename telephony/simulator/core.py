@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from telephony.simulator import rtp
-from telephony.simulator.audio import MediaLibrary
+from telephony.simulator.audio import LoopingSource, MediaLibrary, tone_cycle
 from telephony.simulator.bridging import Bridging
 from telephony.simulator.bus import EventBus
 from telephony.simulator.calls import CallParty
@@ -395,6 +395,7 @@ class SimAsterisk:
         if endpoint is not None:
             endpoint.close()
         self.sources.muted.discard(channel.id)
+        self.sources.music.pop(f"channel:{channel.id}", None)
         for app in self.bus.apps.values():
             app.channel_ids.discard(channel.id)
         for snoop_id, (spied, _) in list(self.sources.snoops.items()):
@@ -522,8 +523,20 @@ class SimAsterisk:
         channel.held = on
         self.bus.channel_event("ChannelHold" if on else "ChannelUnhold", channel)
 
-    def mute(self, channel_id: str, on: bool) -> None:
+    def music_on_hold(self, target_uri: str, on: bool) -> None:
+        """MOH: a gentle looping tone towards the channel (or bridge members)."""
+        cycle = tone_cycle("info") if on else None
+        if cycle is not None:
+            self.sources.music[target_uri] = LoopingSource(cycle)
+        else:
+            self.sources.music.pop(target_uri, None)
+
+    def mute(self, channel_id: str, on: bool, direction: str = "both") -> None:
+        if direction not in ("both", "in", "out"):
+            raise ApiError(400, "Invalid direction specified")
         channel = self.stasis_channel(channel_id)
+        if direction == "out":
+            return  # muting what the channel hears: nothing here listens to it
         channel.muted = on
         if on:
             self.sources.muted.add(channel.id)

@@ -53,6 +53,8 @@ class MixSources:
     bridges: dict[str, list[str]] = field(default_factory=dict)
     snoops: dict[str, tuple[str, str]] = field(default_factory=dict)
     muted: set[str] = field(default_factory=set)
+    # target uri -> music on hold, mixed in like a playback but with no Playback object
+    music: dict[str, AudioSource] = field(default_factory=dict)
     # channel id -> network audio (externalMedia) that stays registered while it idles
     streams: dict[str, AudioSource] = field(default_factory=dict)
     # channel id -> who wants, every tick, what that channel hears (externalMedia RTP out)
@@ -102,7 +104,7 @@ class MediaClock:
     def tick(self) -> None:
         self.ticks += 1
         s = self.sources
-        if not (s.party_audio or s.playbacks or s.recordings or s.listeners):
+        if not (s.party_audio or s.playbacks or s.recordings or s.listeners or s.music):
             return
         heard: dict[str, Pcm] = {}  # channel id -> what the channel receives from its party
         for channel_id, source in list(s.party_audio.items()):
@@ -125,6 +127,10 @@ class MediaClock:
                 self._on_playback_item_done(stream)
             else:
                 played[target] = frame
+        for target, music in s.music.items():
+            frame = music.read(FRAME_SAMPLES)
+            if frame is not None:
+                played[target] = _mix([frame, *_maybe(played.get(target))])
         for channel_id, listener in list(s.listeners.items()):
             listener(self._hears(channel_id, heard, played))
         for recording in list(s.recordings.values()):

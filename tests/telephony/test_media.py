@@ -134,3 +134,16 @@ async def test_files_play_by_absolute_path_and_by_recording_name(
         lambda e: e["type"] == "PlaybackFinished" and e["playback"]["id"] == "again"
     )
     assert replayed["playback"]["state"] == "done"
+
+
+async def test_music_on_hold_sounds_in_the_bridge(harness: Harness) -> None:
+    await harness.client.originate("Local/answer@far", app="voipbin", channel_id="h-1")
+    await harness.events.wait_type("StasisStart", "h-1")
+    await harness.client.create_bridge(bridge_id="held")
+    await harness.client.add_channel("held", ["h-1"])
+    await harness.client.start_bridge_moh("held")
+    await harness.client.record_bridge("held", "moh", max_duration_seconds=1)
+    await harness.events.wait_type("RecordingFinished")
+    await harness.client.stop_bridge_moh("held")
+    _, recorded = wav_samples(await harness.client.download_recording("moh"))
+    assert abs(peak_hz(recorded) - 950) <= 5

@@ -176,6 +176,19 @@ class NumberSettings(BaseModel):
     demo_number: str = Field("+15559990000", description="Number seeded for the demo customer.")
 
 
+class TestCallSettings(BaseModel):
+    """The console's test calls (dev/test only): where the PBX simulator takes them."""
+
+    __test__ = False  # not a pytest class despite the name
+
+    sim_url: str = Field(
+        "",
+        description="Simulator node whose `/sim/inbound` places console test calls; empty: "
+        "the first call node of `ari.nodes` when that setting exists, else :18088.",
+    )
+    timeout_seconds: float = Field(10.0, description="Timeout of the request to the simulator.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="VOIPBIN_",
@@ -219,6 +232,7 @@ class Settings(BaseSettings):
     flows: FlowSettings = Field(default_factory=FlowSettings)  # type: ignore[arg-type]
     numbers: NumberSettings = Field(default_factory=NumberSettings)  # type: ignore[arg-type]
     calls: CallSettings = Field(default_factory=CallSettings)  # type: ignore[arg-type]
+    testcalls: TestCallSettings = Field(default_factory=TestCallSettings)  # type: ignore[arg-type]
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

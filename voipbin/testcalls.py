@@ -15,7 +15,7 @@ import httpx
 
 from voipbin.audit.service import record
 from voipbin.auth.principal import MANAGER_OR_ADMIN, Principal, RequestMeta
-from voipbin.config import AriSettings
+from voipbin.config import Settings
 from voipbin.db import transaction
 from voipbin.errors import Conflict, Forbidden, InvalidInput
 from voipbin.services import Services
@@ -51,9 +51,12 @@ class PlacedTestCall:
     to: str
 
 
-def call_node_url(ari: AriSettings) -> str:
-    """Base URL of the first call node in `ari.nodes` (`[role:]name=url`, comma-separated)."""
-    for item in ari.nodes.split(","):
+DEFAULT_SIM_URL = "http://127.0.0.1:18088"
+
+
+def call_node_url(nodes: str) -> str:
+    """Base URL of the first call node in an `ari.nodes` value (`[role:]name=url`, ...)."""
+    for item in nodes.split(","):
         head, sep, url = item.strip().partition("=")
         if not sep or not url:
             continue
@@ -62,6 +65,18 @@ def call_node_url(ari: AriSettings) -> str:
         if farm == "call":
             return url.rstrip("/")
     raise SimulatorUnavailable("No call node is configured in VOIPBIN_ARI__NODES")
+
+
+def simulator_url(settings: Settings) -> str:
+    """`testcalls.sim_url`, else the first call node of `ari.nodes` (the telephony settings
+    group, when this build has it), else the dev stack's first node."""
+    if settings.testcalls.sim_url:
+        return settings.testcalls.sim_url.rstrip("/")
+    ari = getattr(settings, "ari", None)
+    nodes = getattr(ari, "nodes", None)
+    if isinstance(nodes, str) and nodes.strip():
+        return call_node_url(nodes)
+    return DEFAULT_SIM_URL
 
 
 def build_script(steps: list[TestCallStep]) -> list[dict[str, Any]]:
@@ -120,12 +135,12 @@ class TestCalls:
         if not _E164.match(from_):
             raise InvalidInput("from", "`from` must be an E.164 number such as +15550001111")
         script = build_script(steps)
-        url = call_node_url(settings.ari) + "/sim/inbound"
+        url = simulator_url(settings) + "/sim/inbound"
         try:
             resp = await self.services.http.post(
                 url,
                 json={"from": from_, "to": to, "script": script},
-                timeout=settings.ari.request_timeout_seconds,
+                timeout=settings.testcalls.timeout_seconds,
             )
         except httpx.HTTPError as exc:
             raise SimulatorUnavailable(

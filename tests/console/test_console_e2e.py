@@ -93,7 +93,7 @@ async def _run_e2e(env: dict[str, str]) -> tuple[int, str]:
 async def test_console_in_chromium(settings: Settings, simulator: str) -> None:
     _require_tooling()
     s = settings.model_copy(deep=True)
-    s.ari.nodes = f"call-1={simulator}"
+    s.testcalls.sim_url = simulator
     s.webhooks.allow_cidrs = ["127.0.0.0/8"]
     s.webhooks.task_queue = f"webhooks-console-{uuid.uuid4().hex[:8]}"
     s.events.poll_interval_seconds = 0.2

@@ -14,11 +14,17 @@ from resolvers.http import create_app
 from telephony.simulator.nodes import NodeSpec, Simulator
 from tests.api.conftest import ROOT_PASSWORD, ROOT_USER, Api, error_code, new_tenant
 from tests.helpers.ports import free_port
-from voipbin.config import AriSettings, Settings
+from voipbin.config import Settings
 from voipbin.errors import InvalidInput
 from voipbin.seed import create_platform_admin
 from voipbin.services import build_services
-from voipbin.testcalls import SimulatorUnavailable, TestCallStep, build_script, call_node_url
+from voipbin.testcalls import (
+    SimulatorUnavailable,
+    TestCallStep,
+    build_script,
+    call_node_url,
+    simulator_url,
+)
 
 PLACE = (
     """mutation($i: PlaceTestCallInput!) { placeTestCall(input: $i) { channelId node from to } }"""
@@ -56,9 +62,15 @@ def test_bad_steps_name_their_field(steps: list[TestCallStep], field: str) -> No
 
 def test_the_first_call_node_is_used() -> None:
     nodes = "conference:conf-1=http://c:1,call-1=http://a:2/,call-2=http://b:3"
-    assert call_node_url(AriSettings(nodes=nodes)) == "http://a:2"
+    assert call_node_url(nodes) == "http://a:2"
     with pytest.raises(SimulatorUnavailable):
-        call_node_url(AriSettings(nodes="conference-1=http://c:1"))
+        call_node_url("conference-1=http://c:1")
+
+
+def test_the_own_setting_wins(settings: Settings) -> None:
+    s = settings.model_copy(deep=True)
+    s.testcalls.sim_url = "http://sim.example:9/"
+    assert simulator_url(s) == "http://sim.example:9"
 
 
 @pytest.fixture
@@ -94,7 +106,7 @@ async def test_a_test_call_reaches_the_simulator_and_is_audited(
     settings: Settings, simulator: str
 ) -> None:
     s = settings.model_copy(deep=True)
-    s.ari.nodes = f"call-1={simulator}"
+    s.testcalls.sim_url = simulator
     async for api in _api(s):
         tenant = await new_tenant(api, await _root(s, api))
         data = await api.ok(
@@ -137,7 +149,7 @@ async def test_a_test_call_reaches_the_simulator_and_is_audited(
 
 async def test_simulator_down_and_production_are_refused(settings: Settings) -> None:
     s = settings.model_copy(deep=True)
-    s.ari.nodes = f"call-1=http://127.0.0.1:{free_port()}"  # nothing listens there
+    s.testcalls.sim_url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     async for api in _api(s):
         tenant = await new_tenant(api, await _root(s, api))
         down = await api.gql(

@@ -79,16 +79,6 @@ def is_virtual(number: str) -> bool:
     return number.startswith(VIRTUAL_PREFIX)
 
 
-def country_of(number: str) -> str:
-    if is_virtual(number):
-        return ""
-    try:
-        parsed = phonenumbers.parse(number)
-    except phonenumbers.NumberParseException:
-        return ""
-    return phonenumbers.region_code_for_number(parsed) or ""
-
-
 def _country_prefix(country: str) -> str | None:
     if country in _FIXED_PREFIXES:
         return _FIXED_PREFIXES[country]
@@ -125,8 +115,20 @@ class LocalInventoryProvider:
     def sells(self, number: str, number_type: NumberType) -> bool:
         if number_type == NumberType.VIRTUAL:
             return is_virtual(number) and not number.startswith(VIRTUAL_RESERVED_PREFIX)
-        country = country_of(number)
-        return bool(country) and number in set(inventory(country, self._per_country))
+        return bool(self.inventory_country(number))
+
+    def inventory_country(self, number: str) -> str:
+        """The country whose local inventory holds `number`, or "" (not for sale here)."""
+        try:
+            parsed = phonenumbers.parse(number)
+        except phonenumbers.NumberParseException:
+            return ""
+        if parsed.country_code is None:
+            return ""
+        for country in phonenumbers.region_codes_for_country_code(parsed.country_code):
+            if number in inventory(country, self._per_country):
+                return country
+        return ""
 
     async def search(
         self, country: str, number_type: NumberType, limit: int

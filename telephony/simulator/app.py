@@ -119,7 +119,7 @@ async def originate(node: SimAsterisk, p: Params) -> Response:
 
 @route("POST", "/ari/channels/create")
 async def create(node: SimAsterisk, p: Params) -> Response:
-    channel = node.create(
+    created = node.create(
         endpoint=p.text("endpoint"),
         app=p.text("app"),
         app_args=p.text("appArgs"),
@@ -127,7 +127,7 @@ async def create(node: SimAsterisk, p: Params) -> Response:
         other_channel_id=p.text("otherChannelId"),
         variables=p.variables(),
     )
-    return json_response(channel.to_json())
+    return json_response(created)
 
 
 @route("POST", "/ari/channels/externalMedia")

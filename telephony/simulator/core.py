@@ -28,6 +28,7 @@ from telephony.simulator.model import (
     Channel,
     Dialplan,
     IdSource,
+    JsonDict,
     ari_timestamp,
     cause_text,
 )
@@ -238,9 +239,8 @@ class SimAsterisk:
                 far.connected = CallerId(ours.caller.name, ours.caller.number)
                 far.variables.update(variables)
                 self.bus.app(app).channel_ids.add(far.id)
-        snapshot = ours
         call.task = self.spawn(self._run_originate(call, bool(caller_id)))
-        return snapshot
+        return ours
 
     async def _run_originate(self, call: Call, announce_caller: bool) -> None:
         far = call.far
@@ -272,7 +272,7 @@ class SimAsterisk:
         channel_id: str | None,
         other_channel_id: str | None,
         variables: dict[str, str],
-    ) -> Channel:
+    ) -> JsonDict:
         parsed = parse_endpoint(endpoint)
         if not app:
             raise ApiError(400, "Application must be specified")
@@ -287,7 +287,8 @@ class SimAsterisk:
         self._announce_created(call)
         # Only the created channel is subscribed; its `;2` half stays silent (trace 01b).
         self.bus.app(app).channel_ids.add(ours.id)
-        snapshot = Channel(**{**ours.__dict__, "dialplan": Dialplan(**ours.dialplan.__dict__)})
+        # The reply shows the channel as created, before it entered Stasis (trace 01b).
+        snapshot = ours.to_json()
         self.enter_stasis(ours, app, app_args.split(",") if app_args else [], dialplan_event=True)
         return snapshot
 

@@ -641,11 +641,16 @@ async def handle_events(
     if not credentials.accepts(
         websocket.headers.get("authorization"), websocket.query_params.get("api_key")
     ):
-        await websocket.close(code=4401)
+        # Refused at the handshake with an HTTP 401, as Asterisk does.
+        await websocket.send_denial_response(
+            json_response({"message": "Authentication required"}, 401, UNAUTHORIZED_HEADERS)
+        )
         return
     apps = [a for a in (websocket.query_params.get("app") or "").split(",") if a]
     if not apps:
-        await websocket.close(code=4400)
+        await websocket.send_denial_response(
+            json_response({"message": "Missing parameter app"}, 400)
+        )
         return
     subscribe_all = websocket.query_params.get("subscribeAll", "false").lower() == "true"
     await websocket.accept()

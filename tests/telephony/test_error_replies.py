@@ -6,10 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
 
 from telephony.ari import AriBadRequest, AriConflict, AriNotFound, AriUnauthorized
 from telephony.ari.client import AriClient
-from tests.telephony.conftest import Harness
+from tests.telephony.conftest import PASSWORD, USER, Harness
 
 CASES: list[tuple[str, str, dict[str, Any], int, dict[str, str]]] = [
     ("GET", "/channels/nope", {}, 404, {"message": "Channel not found"}),
@@ -163,3 +164,10 @@ async def test_authentication_is_required(harness: Harness) -> None:
     async with AriClient(harness.url(), "voipbin", "wrong") as client:
         with pytest.raises(AriUnauthorized):
             await client.list_channels()
+
+
+async def test_event_socket_refuses_bad_credentials_at_the_handshake(harness: Harness) -> None:
+    url = harness.events_url().replace(f"api_key={USER}:{PASSWORD}", "api_key=voipbin:wrong")
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(url)
+    assert refused.value.response.status_code == 401

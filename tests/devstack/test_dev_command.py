@@ -48,7 +48,7 @@ async def test_dev_attached_to_given_servers_starts_and_stops_cleanly(
 @pytest.mark.skipif(
     bool(os.environ.get("VOIPBIN_SKIP_EMBEDDED_E2E")), reason="VOIPBIN_SKIP_EMBEDDED_E2E is set"
 )
-async def test_dev_fully_embedded_starts_and_stops_cleanly(tmp_path: Path) -> None:
+async def test_dev_fully_embedded_starts_and_stops_cleanly(scratch_dir: Path) -> None:
     ports = {
         "VOIPBIN_DEV__REDIS_PORT": free_port(),
         "VOIPBIN_DEV__TEMPORAL_PORT": free_port(),
@@ -56,7 +56,7 @@ async def test_dev_fully_embedded_starts_and_stops_cleanly(tmp_path: Path) -> No
     }
     env = _env_without_backends()
     env.update({name: str(port) for name, port in ports.items()})
-    state_dir = await _start_interrupt_and_check(tmp_path, env, extra_ports=list(ports.values()))
+    state_dir = await _start_interrupt_and_check(scratch_dir, env, extra_ports=list(ports.values()))
 
     assert (state_dir / "postgres" / "PG_VERSION").exists()
     assert (state_dir / "temporal.db").exists()
@@ -66,16 +66,16 @@ async def test_dev_fully_embedded_starts_and_stops_cleanly(tmp_path: Path) -> No
 
 
 async def _start_interrupt_and_check(
-    tmp_path: Path, env: dict[str, str], extra_ports: list[int] | None = None
+    work_dir: Path, env: dict[str, str], extra_ports: list[int] | None = None
 ) -> Path:
-    state_dir = tmp_path / "state"
+    state_dir = work_dir / "state"
     api_port = free_port()
-    output = tmp_path / "dev.out"
+    output = work_dir / "dev.out"
     with output.open("wb") as out:
         dev = subprocess.Popen(
             [*voipbin_argv(), "dev", "--state-dir", str(state_dir), "--api-port", str(api_port)],
             env=env,
-            cwd=tmp_path,  # away from the repo's .env
+            cwd=work_dir,  # away from the repo's .env
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -52,8 +52,8 @@ async def test_redis_keeps_data_across_restart_and_stops_cleanly(tmp_path: Path)
     assert port_is_free(port)
 
 
-async def test_postgres_keeps_data_across_restart_and_stops_cleanly(tmp_path: Path) -> None:
-    server = EmbeddedPostgres(tmp_path / "postgres")
+async def test_postgres_keeps_data_across_restart_and_stops_cleanly(scratch_dir: Path) -> None:
+    server = EmbeddedPostgres(scratch_dir / "postgres")
     url = await server.start("voipbin")
     assert url.startswith("postgresql+asyncpg://")
     assert "/voipbin?" in url
@@ -65,7 +65,7 @@ async def test_postgres_keeps_data_across_restart_and_stops_cleanly(tmp_path: Pa
 
     await server.stop()
     assert _gone(first_pid)
-    assert not (tmp_path / "postgres" / "postmaster.pid").exists()
+    assert not (scratch_dir / "postgres" / "postmaster.pid").exists()
 
     url = await server.start("voipbin")  # "voipbin" exists now: must not fail
     try:

@@ -48,7 +48,8 @@ async def test_create_get_update_delete_with_events(
     assert [a["nextId"] for a in flow["actions"]] == [None, None, None]
     # when read, updated (a cached read before and after), deleted
     got = await api.ok(GET_FLOW, {"id": flow["id"]}, auth=tenant.auth)
-    assert got["flow"] == flow
+    cached = await api.ok(GET_FLOW, {"id": flow["id"]}, auth=tenant.auth)
+    assert got["flow"] == cached["flow"] == flow
     hangup = {"type": "hangup", "option": {"reason": "normal"}}
     updated = await api.ok(
         UPDATE_FLOW,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import wave
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +23,13 @@ def wav_samples(data: bytes) -> tuple[int, np.ndarray]:  # type: ignore[type-arg
 def peak_hz(samples: np.ndarray, rate: int = 8000) -> int:  # type: ignore[type-arg]
     spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
     return int(np.argmax(spectrum) * rate / len(samples))
+
+
+def finished_playback(playback_id: str) -> Callable[[dict[str, Any]], bool]:
+    def matches(event: dict[str, Any]) -> bool:
+        return bool(event["type"] == "PlaybackFinished" and event["playback"]["id"] == playback_id)
+
+    return matches
 
 
 def rms(samples: np.ndarray) -> float:  # type: ignore[type-arg]
@@ -119,11 +128,7 @@ async def test_files_play_by_absolute_path_and_by_recording_name(
     await harness.client.play("f-1", [f"sound:{tmp_path}/missing.wav"], playback_id="gone")
     finished = {}
     for playback_id in ("abs", "gone"):
-        event = await harness.events.wait_for(
-            lambda e, pid=playback_id: (
-                e["type"] == "PlaybackFinished" and e["playback"]["id"] == pid
-            )
-        )
+        event = await harness.events.wait_for(finished_playback(playback_id))
         finished[playback_id] = event["playback"]["state"]
     assert finished == {"abs": "done", "gone": "failed"}
     await harness.events.wait_type("RecordingFinished")

@@ -14,7 +14,7 @@ from tests.flows.gql import (
     UPDATE_FLOW,
     VALIDATE_FLOW,
 )
-from tests.flows.helpers import event_types
+from tests.flows.helpers import audit_actions, event_types
 from voipbin.services import Services
 
 IVR = [
@@ -67,6 +67,11 @@ async def test_create_get_update_delete_with_events(
         "flow_created",
         "flow_updated",
         "flow_deleted",
+    ]
+    assert await audit_actions(services, flow["id"]) == [
+        "flow.create",
+        "flow.update",
+        "flow.delete",
     ]
 
 

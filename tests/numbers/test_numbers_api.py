@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from tests.api.conftest import Api, Tenant, error_code
-from tests.flows.helpers import event_types
+from tests.flows.helpers import audit_actions, event_types
 from voipbin.services import Services
 
 NUMBER_FIELDS = (
@@ -87,6 +87,11 @@ async def test_buy_attach_update_release(api: Api, tenant: Tenant, services: Ser
         "number_created",
         "number_updated",
         "number_deleted",
+    ]
+    assert await audit_actions(services, row["id"]) == [
+        "number.create",
+        "number.update",
+        "number.delete",
     ]
 
 

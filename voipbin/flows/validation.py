@@ -10,6 +10,7 @@ are collected here and checked against the database by the service.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,20 @@ class Validated:
     actions: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     flow_refs: list[FlowRef] = field(default_factory=list)
+
+
+def _compact_json(value: Any) -> str:
+    # The size a client sent and we store: UTF-8, no padding (not json.dumps' ASCII escapes).
+    return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+_INDEX = re.compile(r"^\w+\[(\d+)\]")
+
+
+def _document_order(problem: Problem) -> int:
+    """Problems sorted by the action they belong to (flow-level ones first)."""
+    m = _INDEX.match(problem.field)
+    return int(m.group(1)) if m else -1
 
 
 def _loc(loc: Sequence[int | str]) -> str:
@@ -181,7 +196,7 @@ def validate_actions(
         if not isinstance(option, Mapping):
             out.problems.append(Problem(f"{prefix}.option", "`option` is an object"))
             continue
-        size = len(json.dumps(option, default=str).encode())
+        size = len(_compact_json(option).encode())
         if size > limits.max_option_bytes:
             out.problems.append(
                 Problem(
@@ -221,5 +236,6 @@ def validate_actions(
         for sub, flow_id in _flow_refs(model):
             out.flow_refs.append(FlowRef(prefix + sub, flow_id))
     out.actions = normalised
+    out.problems.sort(key=_document_order)
     del out.problems[MAX_PROBLEMS:]
     return out

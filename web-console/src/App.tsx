@@ -6,6 +6,8 @@ import { AccessKeys } from './pages/AccessKeys';
 import { Agents } from './pages/Agents';
 import { AuditLog } from './pages/AuditLog';
 import { Dashboard } from './pages/Dashboard';
+import { FlowEditor, Flows } from './pages/Flows';
+import { Numbers } from './pages/Numbers';
 import { SignIn } from './pages/SignIn';
 import { TestCall } from './pages/TestCall';
 import { Webhooks } from './pages/Webhooks';
@@ -19,14 +21,23 @@ const Logout = graphql(`
 const PAGES = [
   { path: '/', label: 'Dashboard' },
   { path: '/test-call', label: 'Test call' },
+  { path: '/flows', label: 'Flows' },
+  { path: '/numbers', label: 'Numbers' },
   { path: '/agents', label: 'Agents' },
   { path: '/access-keys', label: 'Access keys' },
   { path: '/webhooks', label: 'Webhooks' },
   { path: '/audit', label: 'Audit log' },
 ] as const;
 
+const FLOW_PATH = /^\/flows\/([0-9a-f-]{36})$/;
+
 function Page({ path, session }: { path: string; session: Session }) {
+  const flow = FLOW_PATH.exec(path);
+  if (flow?.[1]) return <FlowEditor key={flow[1]} id={flow[1]} />;
   switch (path) {
+    case '/flows': return <Flows />;
+    case '/flows/new': return <FlowEditor key="new" id={null} />;
+    case '/numbers': return <Numbers />;
     case '/': return <Dashboard customerId={session.customerId} />;
     case '/test-call': return <TestCall customerId={session.customerId} />;
     case '/agents': return <Agents />;
@@ -62,7 +73,7 @@ function Shell({ session }: { session: Session }) {
         </button>
         <nav id="nav" aria-label="Main" className={menuOpen ? 'open' : ''}>
           {PAGES.map((p) => (
-            <Link key={p.path} to={p.path} aria-current={path === p.path ? 'page' : undefined}>{p.label}</Link>
+            <Link key={p.path} to={p.path} aria-current={path === p.path || (p.path !== '/' && path.startsWith(`${p.path}/`)) ? 'page' : undefined}>{p.label}</Link>
           ))}
         </nav>
         <span className="who" data-testid="who">{session.username} · {session.customerName}</span>

@@ -24,7 +24,20 @@ type Documents = {
     "\n  mutation UpdateAgent($input: UpdateAgentInput!) {\n    updateAgent(input: $input) { id name permissions disabled }\n  }\n": typeof types.UpdateAgentDocument,
     "\n  mutation DeleteAgent($id: UUID!) {\n    deleteAgent(id: $id) { id }\n  }\n": typeof types.DeleteAgentDocument,
     "\n  query AuditLogs($first: Int, $after: String, $last: Int, $before: String, $filter: AuditLogFilter) {\n    auditLogs(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node { id actorType action resourceType resourceId before after sourceIp tmCreate agent { username } }\n      }\n    }\n  }\n": typeof types.AuditLogsDocument,
+    "\n  query Flows($first: Int, $after: String, $last: Int, $before: String) {\n    flows(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name detail type actions { id } tmUpdate } }\n    }\n  }\n": typeof types.FlowsDocument,
+    "\n  query Flow($id: UUID!) {\n    flow(id: $id) { id name detail actions { id type option nextId } }\n  }\n": typeof types.FlowDocument,
+    "\n  mutation CreateFlow($input: CreateFlowInput!) { createFlow(input: $input) { id } }\n": typeof types.CreateFlowDocument,
+    "\n  mutation UpdateFlow($input: UpdateFlowInput!) { updateFlow(input: $input) { id } }\n": typeof types.UpdateFlowDocument,
+    "\n  mutation DeleteFlow($id: UUID!) { deleteFlow(id: $id) { id } }\n": typeof types.DeleteFlowDocument,
+    "\n  query ValidateFlow($actions: [ActionInput!]!) { validateFlow(actions: $actions) { field message } }\n": typeof types.ValidateFlowDocument,
+    "\n  query Numbers($first: Int, $after: String, $last: Int, $before: String) {\n    numbers(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id number name type status callFlowId messageFlowId tmCreate } }\n    }\n  }\n": typeof types.NumbersDocument,
+    "\n  query FlowChoices { flows(first: 100) { edges { node { id name } } } }\n": typeof types.FlowChoicesDocument,
+    "\n  query AvailableNumbers($countryCode: String!) {\n    availableNumbers(countryCode: $countryCode, first: 5) { number country region features }\n  }\n": typeof types.AvailableNumbersDocument,
+    "\n  mutation CreateNumber($input: CreateNumberInput!) { createNumber(input: $input) { id number } }\n": typeof types.CreateNumberDocument,
+    "\n  mutation UpdateNumber($input: UpdateNumberInput!) { updateNumber(input: $input) { id callFlowId messageFlowId } }\n": typeof types.UpdateNumberDocument,
+    "\n  mutation DeleteNumber($id: UUID!) { deleteNumber(id: $id) { id } }\n": typeof types.DeleteNumberDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      refreshToken\n      expiresAt\n      customer { id name }\n      agent { username }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  query TestCallNumbers { numbers(first: 100) { edges { node { id number name callFlowId } } } }\n": typeof types.TestCallNumbersDocument,
     "\n  mutation PlaceTestCall($input: PlaceTestCallInput!) {\n    placeTestCall(input: $input) { channelId node from to }\n  }\n": typeof types.PlaceTestCallDocument,
     "\n  query Webhooks($first: Int, $after: String, $last: Int, $before: String) {\n    webhooks(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name uri method eventTypes enabled disabledReason tmLastSuccess tmCreate } }\n    }\n  }\n": typeof types.WebhooksDocument,
     "\n  query WebhookDeliveries($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookDeliveryFilter) {\n    webhookDeliveries(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node {\n          id webhookId eventType status attemptCount lastStatusCode lastError tmCreate\n          attempts { number statusCode latencyMs error tmAttempt }\n        }\n      }\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
@@ -46,7 +59,20 @@ const documents: Documents = {
     "\n  mutation UpdateAgent($input: UpdateAgentInput!) {\n    updateAgent(input: $input) { id name permissions disabled }\n  }\n": types.UpdateAgentDocument,
     "\n  mutation DeleteAgent($id: UUID!) {\n    deleteAgent(id: $id) { id }\n  }\n": types.DeleteAgentDocument,
     "\n  query AuditLogs($first: Int, $after: String, $last: Int, $before: String, $filter: AuditLogFilter) {\n    auditLogs(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node { id actorType action resourceType resourceId before after sourceIp tmCreate agent { username } }\n      }\n    }\n  }\n": types.AuditLogsDocument,
+    "\n  query Flows($first: Int, $after: String, $last: Int, $before: String) {\n    flows(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name detail type actions { id } tmUpdate } }\n    }\n  }\n": types.FlowsDocument,
+    "\n  query Flow($id: UUID!) {\n    flow(id: $id) { id name detail actions { id type option nextId } }\n  }\n": types.FlowDocument,
+    "\n  mutation CreateFlow($input: CreateFlowInput!) { createFlow(input: $input) { id } }\n": types.CreateFlowDocument,
+    "\n  mutation UpdateFlow($input: UpdateFlowInput!) { updateFlow(input: $input) { id } }\n": types.UpdateFlowDocument,
+    "\n  mutation DeleteFlow($id: UUID!) { deleteFlow(id: $id) { id } }\n": types.DeleteFlowDocument,
+    "\n  query ValidateFlow($actions: [ActionInput!]!) { validateFlow(actions: $actions) { field message } }\n": types.ValidateFlowDocument,
+    "\n  query Numbers($first: Int, $after: String, $last: Int, $before: String) {\n    numbers(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id number name type status callFlowId messageFlowId tmCreate } }\n    }\n  }\n": types.NumbersDocument,
+    "\n  query FlowChoices { flows(first: 100) { edges { node { id name } } } }\n": types.FlowChoicesDocument,
+    "\n  query AvailableNumbers($countryCode: String!) {\n    availableNumbers(countryCode: $countryCode, first: 5) { number country region features }\n  }\n": types.AvailableNumbersDocument,
+    "\n  mutation CreateNumber($input: CreateNumberInput!) { createNumber(input: $input) { id number } }\n": types.CreateNumberDocument,
+    "\n  mutation UpdateNumber($input: UpdateNumberInput!) { updateNumber(input: $input) { id callFlowId messageFlowId } }\n": types.UpdateNumberDocument,
+    "\n  mutation DeleteNumber($id: UUID!) { deleteNumber(id: $id) { id } }\n": types.DeleteNumberDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      refreshToken\n      expiresAt\n      customer { id name }\n      agent { username }\n    }\n  }\n": types.LoginDocument,
+    "\n  query TestCallNumbers { numbers(first: 100) { edges { node { id number name callFlowId } } } }\n": types.TestCallNumbersDocument,
     "\n  mutation PlaceTestCall($input: PlaceTestCallInput!) {\n    placeTestCall(input: $input) { channelId node from to }\n  }\n": types.PlaceTestCallDocument,
     "\n  query Webhooks($first: Int, $after: String, $last: Int, $before: String) {\n    webhooks(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name uri method eventTypes enabled disabledReason tmLastSuccess tmCreate } }\n    }\n  }\n": types.WebhooksDocument,
     "\n  query WebhookDeliveries($first: Int, $after: String, $last: Int, $before: String, $filter: WebhookDeliveryFilter) {\n    webhookDeliveries(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node {\n          id webhookId eventType status attemptCount lastStatusCode lastError tmCreate\n          attempts { number statusCode latencyMs error tmAttempt }\n        }\n      }\n    }\n  }\n": types.WebhookDeliveriesDocument,
@@ -115,7 +141,59 @@ export function graphql(source: "\n  query AuditLogs($first: Int, $after: String
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Flows($first: Int, $after: String, $last: Int, $before: String) {\n    flows(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name detail type actions { id } tmUpdate } }\n    }\n  }\n"): (typeof documents)["\n  query Flows($first: Int, $after: String, $last: Int, $before: String) {\n    flows(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name detail type actions { id } tmUpdate } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Flow($id: UUID!) {\n    flow(id: $id) { id name detail actions { id type option nextId } }\n  }\n"): (typeof documents)["\n  query Flow($id: UUID!) {\n    flow(id: $id) { id name detail actions { id type option nextId } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateFlow($input: CreateFlowInput!) { createFlow(input: $input) { id } }\n"): (typeof documents)["\n  mutation CreateFlow($input: CreateFlowInput!) { createFlow(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateFlow($input: UpdateFlowInput!) { updateFlow(input: $input) { id } }\n"): (typeof documents)["\n  mutation UpdateFlow($input: UpdateFlowInput!) { updateFlow(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteFlow($id: UUID!) { deleteFlow(id: $id) { id } }\n"): (typeof documents)["\n  mutation DeleteFlow($id: UUID!) { deleteFlow(id: $id) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ValidateFlow($actions: [ActionInput!]!) { validateFlow(actions: $actions) { field message } }\n"): (typeof documents)["\n  query ValidateFlow($actions: [ActionInput!]!) { validateFlow(actions: $actions) { field message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Numbers($first: Int, $after: String, $last: Int, $before: String) {\n    numbers(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id number name type status callFlowId messageFlowId tmCreate } }\n    }\n  }\n"): (typeof documents)["\n  query Numbers($first: Int, $after: String, $last: Int, $before: String) {\n    numbers(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id number name type status callFlowId messageFlowId tmCreate } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FlowChoices { flows(first: 100) { edges { node { id name } } } }\n"): (typeof documents)["\n  query FlowChoices { flows(first: 100) { edges { node { id name } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AvailableNumbers($countryCode: String!) {\n    availableNumbers(countryCode: $countryCode, first: 5) { number country region features }\n  }\n"): (typeof documents)["\n  query AvailableNumbers($countryCode: String!) {\n    availableNumbers(countryCode: $countryCode, first: 5) { number country region features }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateNumber($input: CreateNumberInput!) { createNumber(input: $input) { id number } }\n"): (typeof documents)["\n  mutation CreateNumber($input: CreateNumberInput!) { createNumber(input: $input) { id number } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNumber($input: UpdateNumberInput!) { updateNumber(input: $input) { id callFlowId messageFlowId } }\n"): (typeof documents)["\n  mutation UpdateNumber($input: UpdateNumberInput!) { updateNumber(input: $input) { id callFlowId messageFlowId } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteNumber($id: UUID!) { deleteNumber(id: $id) { id } }\n"): (typeof documents)["\n  mutation DeleteNumber($id: UUID!) { deleteNumber(id: $id) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      refreshToken\n      expiresAt\n      customer { id name }\n      agent { username }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      refreshToken\n      expiresAt\n      customer { id name }\n      agent { username }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TestCallNumbers { numbers(first: 100) { edges { node { id number name callFlowId } } } }\n"): (typeof documents)["\n  query TestCallNumbers { numbers(first: 100) { edges { node { id number name callFlowId } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

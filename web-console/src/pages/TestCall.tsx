@@ -1,12 +1,16 @@
 // The test-call panel: a scripted caller dials your number through the PBX simulator and
 // the call's events stream in live, the way a new user tries voipbin without a phone.
 import { useId, useState, type FormEvent } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { Empty, ErrorBanner, Field, When, fieldError } from '../components/ui';
 import { problemsOf, type ApiProblem } from '../errors';
 import { graphql } from '../gql';
 import type { TestCallStepInput } from '../gql/graphql';
 import { useLiveEvents } from '../live';
+
+const MyNumbers = graphql(`
+  query TestCallNumbers { numbers(first: 100) { edges { node { id number name callFlowId } } } }
+`);
 
 const PlaceTestCall = graphql(`
   mutation PlaceTestCall($input: PlaceTestCallInput!) {
@@ -51,7 +55,10 @@ function StepRow({ step, index, onChange, onRemove, error }: {
 }
 
 export function TestCall({ customerId }: { customerId: string }) {
-  const [to, setTo] = useState('');
+  const [numbers] = useQuery({ query: MyNumbers });
+  const mine = numbers.data?.numbers.edges.map((e) => e.node) ?? [];
+  const [to, setTo] = useState(() => new URLSearchParams(window.location.search).get('number') ?? '');
+  const pickId = useId();
   const [from, setFrom] = useState('+15550001111');
   const [steps, setSteps] = useState<Step[]>([
     { kind: 'wait', value: '1' },
@@ -84,7 +91,20 @@ export function TestCall({ customerId }: { customerId: string }) {
         <form onSubmit={submit} className="card" aria-label="Place a test call">
           <h2>Caller</h2>
           <ErrorBanner problems={problems.filter((p) => !p.field || !/^(to|from|script)/.test(p.field))} />
-          <Field label="Number to call" value={to} onChange={setTo} required placeholder="+15559990000" hint="One of your numbers, in E.164" error={fieldError(problems, 'to')} />
+          {mine.length > 0 ? (
+            <div className="field">
+              <label htmlFor={pickId}>Your number</label>
+              <select id={pickId} value={mine.some((n) => n.number === to) ? to : ''} onChange={(e) => setTo(e.target.value)}>
+                <option value="">— pick one, or type below —</option>
+                {mine.map((n) => (
+                  <option key={n.id} value={n.number}>{n.number}{n.name ? ` (${n.name})` : ''}{n.callFlowId ? '' : ' — no call flow yet'}</option>
+                ))}
+              </select>
+            </div>
+          ) : (
+            <p className="muted">You have no numbers yet: get one on the Numbers page and attach a flow to it.</p>
+          )}
+          <Field label="Number to call" value={to} onChange={setTo} required placeholder="+15559990000" hint="E.164; one of your numbers runs its call flow" error={fieldError(problems, 'to')} />
           <Field label="Caller number" value={from} onChange={setFrom} required error={fieldError(problems, 'from')} />
           <h3>Script</h3>
           <ol className="steps">

@@ -141,6 +141,70 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
   await page.context().close();
 });
 
+test('flows: structured editor, errors at the action and field, raw JSON; numbers: attach', async () => {
+  const page = await freshPage();
+  await signIn(page, A.user, A.pass);
+  await page.getByRole('link', { name: 'Flows' }).click();
+  await page.getByText('No flows yet').waitFor();
+  await page.getByRole('button', { name: 'New flow' }).click();
+  await page.getByLabel('Flow name').fill('Greeting');
+  // a new flow starts as answer → talk → hangup; add a sleep before the hangup
+  await page.getByRole('button', { name: 'Add action' }).click();
+  const added = page.getByTestId('action-3');
+  await added.getByLabel('Action 4 type').selectOption('sleep');
+  await added.getByLabel('Action 4 duration value').fill('soon');
+  await page.getByRole('button', { name: 'Check' }).click();
+  // the API's problem is shown on action 4, at its duration option
+  await added.getByRole('alert').waitFor();
+  assert.equal(await page.getByTestId('action-0').getByRole('alert').count(), 0);
+  await shot(page, 'flow-editor-error');
+  await added.getByLabel('Action 4 duration value').fill('1000');
+  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByText('No problems found').waitFor();
+  // raw JSON mode round-trips the same actions
+  await page.getByRole('button', { name: 'Raw JSON' }).click();
+  const raw = page.getByLabel('Actions as JSON');
+  const text = await raw.inputValue();
+  assert.match(text, /"type": "sleep"/);
+  await raw.fill('[{"type": "answer"}');
+  await page.getByRole('button', { name: 'Structured editor' }).click();
+  await page.getByText(/This is not valid JSON/).waitFor();
+  await raw.fill(text.replace('"sleep"', '"no_such_action"'));
+  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByText(/Action 4 \(type\)/).waitFor();
+  await raw.fill(text);
+  await page.getByRole('button', { name: 'Structured editor' }).click();
+  await page.getByTestId('action-3').waitFor();
+  await page.getByRole('button', { name: 'Save flow' }).click();
+  await page.getByText('Flow saved.').waitFor();
+  await page.waitForURL(/\/console\/flows\/[0-9a-f-]{36}$/);
+  await shot(page, 'flow-editor');
+  await page.getByRole('link', { name: '← All flows' }).click();
+  await page.getByRole('link', { name: 'Greeting' }).waitFor();
+  await shot(page, 'flows');
+
+  // numbers: get one, attach the flow as its call flow
+  await page.getByRole('link', { name: 'Numbers' }).click();
+  await page.getByText('No numbers yet').waitFor();
+  const get = page.getByRole('button', { name: /^Get \+/ }).first();
+  const number = (await get.innerText()).replace('Get ', '');
+  await get.click();
+  const row = page.getByTestId(`number-${number}`);
+  await row.waitFor();
+  await row.getByLabel(`Call flow of ${number}`).selectOption({ label: 'Greeting' });
+  await page.getByText(`${number}: call flow attached.`).waitFor();
+  await page.reload();
+  // after a reload the row links to its call flow: the attachment was saved
+  await page.getByTestId(`number-${number}`).getByRole('link', { name: 'open' }).waitFor();
+  await shot(page, 'numbers');
+
+  // the test-call panel offers it
+  await page.getByTestId(`number-${number}`).getByRole('link', { name: 'Test call' }).click();
+  assert.equal(await page.getByLabel('Number to call').inputValue(), number);
+  assert.equal(await page.getByLabel('Your number').inputValue(), number);
+  await page.context().close();
+});
+
 test('a second customer sees none of the first one\'s data', async () => {
   const page = await freshPage();
   await signIn(page, B.user, B.pass);

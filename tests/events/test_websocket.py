@@ -90,6 +90,8 @@ async def test_bad_credentials_close_with_4403(base_url: str) -> None:
 async def small_buffer_app(event_settings: Settings) -> AsyncIterator[tuple[str, Services]]:
     settings = event_settings.model_copy(deep=True)
     settings.events.ws_buffer_size = 20
+    # only the buffer may close it here: the never-reading client answers no pings either
+    settings.events.ws_idle_timeout_seconds = 120.0
     services = build_services(settings)
     try:
         async with served(create_app(settings, services)) as url:

@@ -22,12 +22,17 @@ mid-turn cannot step on the new leader's rows.
 
 Wake-ups: LISTEN on the channel `emit` notifies at commit, plus polling as the safety
 net. Published events older than the retention window are pruned.
+
+The hot path (claim, mark) runs as plain SQL on the leader's own asyncpg connection: it is
+the latency floor of every live event, and a leader that lost its connection (and so its
+lock) cannot write through it any more.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
@@ -51,8 +56,35 @@ LEADER_LOCK_KEY = 0x766F6970_6F757462  # "voipoutb": one dispatcher leader per d
 OnPublished = Callable[[Sequence[Envelope]], Awaitable[None]]
 
 
+_CLAIM = """
+SELECT position, event_id, event_type, customer_id, agent_id, resource_type, resource_id,
+       sequence, data, tm_create, published_seq
+FROM outbox_events
+WHERE tm_publish IS NULL
+ORDER BY published_seq ASC NULLS LAST, position ASC
+LIMIT $1
+FOR UPDATE SKIP LOCKED
+"""
+_LAST_SEQ = "SELECT coalesce(max(published_seq), 0) FROM outbox_events"
+_NUMBER = """
+UPDATE outbox_events AS o SET published_seq = v.seq
+FROM unnest($1::bigint[], $2::bigint[]) AS v(position, seq)
+WHERE o.position = v.position
+"""
+_MARK = "UPDATE outbox_events SET tm_publish = now() WHERE published_seq = ANY($1::bigint[])"
+
+
 def _dsn(database_url: str) -> str:
     return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def _envelope(row: asyncpg.Record, published_seq: int) -> Envelope:
+    return Envelope(
+        event_id=row["event_id"], event_type=row["event_type"], timestamp=row["tm_create"],
+        customer_id=row["customer_id"], agent_id=row["agent_id"],
+        resource_type=row["resource_type"], resource_id=row["resource_id"],
+        sequence=row["sequence"], data=row["data"], published_seq=published_seq,
+    )
 
 
 class OutboxDispatcher:
@@ -72,6 +104,7 @@ class OutboxDispatcher:
         self._on_published = on_published
         self._wake = asyncio.Event()
         self._last_prune = 0.0
+        self._conn: asyncpg.Connection | None = None
 
     async def run(self) -> None:
         """Dispatch until cancelled; reconnects after database errors."""
@@ -82,8 +115,22 @@ class OutboxDispatcher:
                 log.warning("outbox_dispatcher_reconnecting", error=str(exc))
                 await asyncio.sleep(self._settings.poll_interval_seconds)
 
-    async def _run_connected(self) -> None:
+    async def connect(self) -> asyncpg.Connection:
+        """The connection claims and marks run on (the leader's, once it leads)."""
         conn = await asyncpg.connect(self._dsn)
+        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads,
+                                  schema="pg_catalog")
+        self._conn = conn
+        return conn
+
+    async def close(self) -> None:
+        """Closes a connection opened by a direct `publish_batch` (outside `run`)."""
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def _run_connected(self) -> None:
+        conn = await self.connect()
         try:
             await self._become_leader(conn)
             await conn.add_listener(NOTIFY_CHANNEL, self._notified)
@@ -99,6 +146,7 @@ class OutboxDispatcher:
                 if conn.is_closed():
                     raise OSError("dispatcher connection lost")
         finally:
+            self._conn = None
             with contextlib.suppress(Exception):
                 await asyncio.shield(conn.close(timeout=2))
 
@@ -112,7 +160,8 @@ class OutboxDispatcher:
 
     async def publish_batch(self) -> int:
         """One turn of steps 1-3 above; returns how many events it published."""
-        events = await self._claim()
+        conn = self._conn or await self.connect()
+        events = await self._claim(conn)
         if not events:
             return 0
         await self.publish(events)
@@ -121,27 +170,18 @@ class OutboxDispatcher:
         await self.mark_published(events)
         return len(events)
 
-    async def _claim(self) -> list[Envelope]:
-        async with transaction(self._sessions) as session:
-            stmt = (
-                sa.select(OutboxEvent)
-                .where(OutboxEvent.tm_publish.is_(None))  # type: ignore[union-attr]
-                .order_by(
-                    OutboxEvent.published_seq.asc().nulls_last(),  # type: ignore[union-attr]
-                    OutboxEvent.position.asc(),  # type: ignore[union-attr]
-                )
-                .limit(self._settings.batch_size)
-                .with_for_update(skip_locked=True)
-            )
-            rows = list((await session.execute(stmt)).scalars())
-            fresh = [r for r in rows if r.published_seq is None]
+    async def _claim(self, conn: asyncpg.Connection) -> list[Envelope]:
+        async with conn.transaction():
+            rows = await conn.fetch(_CLAIM, self._settings.batch_size)
+            fresh = [r["position"] for r in rows if r["published_seq"] is None]
+            assigned: dict[int, int] = {}
             if fresh:
-                last = (
-                    await session.execute(sa.select(sa.func.max(OutboxEvent.published_seq)))
-                ).scalar_one()
-                for offset, row in enumerate(fresh, start=1):
-                    row.published_seq = int(last or 0) + offset
-            return [Envelope.from_row(r) for r in rows]
+                last = int(await conn.fetchval(_LAST_SEQ))
+                assigned = {pos: last + i for i, pos in enumerate(fresh, start=1)}
+                await conn.execute(_NUMBER, list(assigned), list(assigned.values()))
+        return [
+            _envelope(r, r["published_seq"] or assigned[r["position"]]) for r in rows
+        ]
 
     async def publish(self, events: Sequence[Envelope]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -150,13 +190,8 @@ class OutboxDispatcher:
             await pipe.execute()
 
     async def mark_published(self, events: Sequence[Envelope]) -> None:
-        seqs = [e.published_seq for e in events]
-        async with transaction(self._sessions) as session:
-            await session.execute(
-                sa.update(OutboxEvent)
-                .where(OutboxEvent.published_seq.in_(seqs))  # type: ignore[union-attr]
-                .values(tm_publish=utcnow())
-            )
+        conn = self._conn or await self.connect()
+        await conn.execute(_MARK, [e.published_seq for e in events])
 
     async def _maybe_prune(self) -> None:
         now = time.monotonic()

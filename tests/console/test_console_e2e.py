@@ -10,6 +10,7 @@ Skipped only on a developer machine without `web-console/node_modules`; under CI
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
@@ -19,18 +20,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from temporalio.worker import Worker
 
 from resolvers.console import DIST
 from resolvers.http import create_app
 from telephony.simulator.nodes import NodeSpec, Simulator
 from tests.api.conftest import ROOT_PASSWORD, ROOT_USER, Api, Tenant, new_tenant
-from tests.helpers.events import DispatcherControl, Receiver, served
+from tests.helpers.events import Receiver, served
 from tests.helpers.ports import free_port
 from voipbin.config import Settings
 from voipbin.seed import create_platform_admin
 from voipbin.services import build_services
-from workflows.registry import ALL_WORKFLOWS, webhook_activities
+from workflows.registry import run_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "web-console"
@@ -95,51 +95,56 @@ async def test_console_in_chromium(settings: Settings, simulator: str) -> None:
     s = settings.model_copy(deep=True)
     s.testcalls.sim_url = simulator
     s.webhooks.allow_cidrs = ["127.0.0.0/8"]
-    s.webhooks.task_queue = f"webhooks-console-{uuid.uuid4().hex[:8]}"
+    suffix = uuid.uuid4().hex[:8]
+    s.webhooks.task_queue = f"webhooks-console-{suffix}"
     s.events.poll_interval_seconds = 0.2
     s.limits.api_per_minute = 100_000
     s.limits.login_per_minute = 1000
+    for group, field, value in (
+        # telephony settings, when this build has them: calls on our own simulator and
+        # task queue, the bridge inside the worker (as `voipbin dev` can run it)
+        ("ari", "nodes", f"call-1={simulator}"),
+        ("ari", "run_in_worker", True),
+        ("calls", "task_queue", f"calls-console-{suffix}"),
+    ):
+        target = getattr(s, group, None)
+        if target is not None and hasattr(target, field):
+            setattr(target, field, value)
     services = build_services(s)
     receiver = Receiver()
+    # what `voipbin worker` runs: Temporal workers and the outbox dispatcher
+    worker = asyncio.create_task(run_workers(s))
     try:
-        client = await services.temporal()
-        worker = Worker(
-            client,
-            task_queue=services.webhooks.task_queue,
-            workflows=ALL_WORKFLOWS,
-            activities=webhook_activities(services),
-        )
-        dispatcher = DispatcherControl(services)
-        async with worker, served(create_app(s, services)) as base, served(receiver.app) as hooks:
+        async with served(create_app(s, services)) as base, served(receiver.app) as hooks:
             receiver.base_url = hooks
-            dispatcher.start()
-            try:
-                async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-                    api = Api(http)
-                    await create_platform_admin(s, ROOT_USER, ROOT_PASSWORD)
-                    root = f"Bearer {(await api.login(ROOT_USER, ROOT_PASSWORD))['token']}"
-                    first: Tenant = await new_tenant(api, root, "First Customer")
-                    second: Tenant = await new_tenant(api, root, "Second Customer")
-                    index = await http.get("/console/")
-                    assert index.status_code == 200, "the console was not served"
-                hook_url, _ = receiver.endpoint()
-                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                code, output = await _run_e2e(
-                    {
-                        "CONSOLE_URL": f"{base}/console/",
-                        "API_URL": f"{base}/graphql",
-                        "SIM_URL": simulator,
-                        "WEBHOOK_URL": hook_url,
-                        "A_USER": first.username,
-                        "A_PASS": first.password,
-                        "B_USER": second.username,
-                        "B_PASS": second.password,
-                        "SCREENSHOT_DIR": str(SCREENSHOTS),
-                    }
-                )
-            finally:
-                await dispatcher.stop()
+            async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+                api = Api(http)
+                await create_platform_admin(s, ROOT_USER, ROOT_PASSWORD)
+                root = f"Bearer {(await api.login(ROOT_USER, ROOT_PASSWORD))['token']}"
+                first: Tenant = await new_tenant(api, root, "First Customer")
+                second: Tenant = await new_tenant(api, root, "Second Customer")
+                index = await http.get("/console/")
+                assert index.status_code == 200, "the console was not served"
+            hook_url, _ = receiver.endpoint()
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            code, output = await _run_e2e(
+                {
+                    "CONSOLE_URL": f"{base}/console/",
+                    "API_URL": f"{base}/graphql",
+                    "SIM_URL": simulator,
+                    "WEBHOOK_URL": hook_url,
+                    "A_USER": first.username,
+                    "A_PASS": first.password,
+                    "B_USER": second.username,
+                    "B_PASS": second.password,
+                    "SCREENSHOT_DIR": str(SCREENSHOTS),
+                }
+            )
+            assert not worker.done(), f"the worker stopped: {worker}"
     finally:
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
         await services.close()
     print(output)
     assert code == 0, f"npm run test:e2e failed:\n{output[-8000:]}"

@@ -7,7 +7,9 @@ import strawberry
 
 from resolvers.context import Info
 from resolvers.ws import BUDGET_KEY
+from schema.agents import Agent
 from schema.events import Event
+from voipbin.agents.models import Agent as AgentRow
 from voipbin.errors import InvalidInput
 from voipbin.events.hub import ConnectionBudget
 
@@ -48,3 +50,16 @@ class EventSubscriptions:
         )
         async for event in stream:
             yield Event.from_envelope(event)
+
+    @strawberry.subscription(
+        description="An agent as it changes (status, presence, profile): the agent itself, "
+        "or a customer admin/manager, may follow it."
+    )
+    async def agent_updated(self, info: Info, id: UUID) -> AsyncGenerator[Agent, None]:
+        user = info.context.user
+        topic = (f"agent_id:{id}:agent:{id}" if id == user.agent_id
+                 else f"customer_id:{user.customer_id}:agent:{id}")
+        stream = info.context.services.events.stream(user, [topic], _budget(info))
+        async for event in stream:
+            # the event carries the agent's public fields; the hash never leaves the service
+            yield Agent.from_model(AgentRow.model_validate({**event.data, "password_hash": ""}))

@@ -209,3 +209,23 @@ async def test_subscriptions_per_connection_are_limited(base_url: str, tenant: T
     assert msg["type"] == "error" and "limit" in msg["payload"][0]["message"], msg
     assert all(ws.messages[o].empty() for o in ops)
     await ws.close()
+
+
+async def test_agent_updated_follows_one_agent(
+    base_url: str, api: Api, tenant: Tenant, dispatcher: DispatcherControl
+) -> None:
+    username = f"typed-{uuid.uuid4().hex[:8]}"
+    own = (await api.ok(CREATE_AGENT, {"u": username}, auth=tenant.auth))["createAgent"]["id"]
+    login = await api.login(username, "agent-password-1")
+    ws = await WsClient.open(base_url, f"Bearer {login['token']}")
+    op = await ws.subscribe("subscription($id:UUID!){agentUpdated(id:$id){id name status}}",
+                            {"id": own})
+    other = await ws.subscribe("subscription($id:UUID!){agentUpdated(id:$id){id}}",
+                               {"id": tenant.agent_id})
+    refused = await ws.next(other)
+    assert refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    status = "mutation($id:UUID!){updateAgent(input:{id:$id,status:AVAILABLE}){id}}"
+    await api.ok(status, {"id": own}, auth=tenant.auth)
+    msg = await ws.next(op)
+    assert msg["payload"]["data"]["agentUpdated"] == {"id": own, "name": "", "status": "AVAILABLE"}
+    await ws.close()

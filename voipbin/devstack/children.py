@@ -72,6 +72,8 @@ class ChildSpec:
     probe: Callable[[ManagedProcess], Probe]
     ready_within: float = 60.0
     ports: tuple[int, ...] = ()
+    # Children of one stage start together; a stage starts once the previous is ready.
+    stage: int = 1
 
 
 def voipbin_argv() -> list[str]:
@@ -107,6 +109,8 @@ def dev_children(
                     [http_ok(f"{node.ari_url}/asterisk/ping", auth=ari_auth) for node in nodes]
                 ),
                 ports=tuple(node.port for node in nodes),
+                # First and alone: the bridge and the worker talk to the nodes.
+                stage=0,
             )
         )
     # The worker serves no port: it is ready once it holds a connection to the

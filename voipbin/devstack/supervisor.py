@@ -136,8 +136,8 @@ class _Supervisor:
             with_simulator=self.with_simulator,
         )
         (self.state_dir / "recordings").mkdir(exist_ok=True)
-        for spec in specs:
-            await self._start_child(spec, env)
+        for stage in sorted({spec.stage for spec in specs}):
+            await self._start_stage([spec for spec in specs if spec.stage == stage], env)
         return self._banner(backends, report.lines())
 
     def _check_ports(self) -> None:
@@ -148,13 +148,29 @@ class _Supervisor:
         for name, port in ports:
             require_free_port(name, port, "stop whatever uses it or choose another port")
 
-    async def _start_child(self, spec: ChildSpec, env: dict[str, str]) -> None:
-        child = ManagedProcess(
-            spec.name, spec.argv, log_path=self.logs_dir / f"{spec.name}.log", env=env
-        )
-        self.children.append(child)
-        await child.start()
-        assert child.pid is not None
+    async def _start_stage(self, specs: list[ChildSpec], env: dict[str, str]) -> None:
+        """Spawn a stage's children together and wait until every one is ready.
+
+        `self.children` keeps the table's order whatever order they become ready in, so
+        shutdown is always the reverse of the table.
+        """
+        started: list[tuple[ChildSpec, ManagedProcess]] = []
+        for spec in specs:
+            child = ManagedProcess(
+                spec.name, spec.argv, log_path=self.logs_dir / f"{spec.name}.log", env=env
+            )
+            self.children.append(child)
+            await child.start()
+            started.append((spec, child))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for spec, child in started:
+                    group.create_task(self._until_ready(spec, child))
+        except* StartupError as failures:
+            # Report the first child that failed; its siblings were cancelled, not broken.
+            raise failures.exceptions[0] from None
+
+    async def _until_ready(self, spec: ChildSpec, child: ManagedProcess) -> None:
         await wait_until(spec.probe(child), what=spec.name, within=spec.ready_within, process=child)
         _say(f"{spec.name} ready (pid {child.pid}, log {child.log_path})")
 

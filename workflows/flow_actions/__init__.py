@@ -16,7 +16,6 @@ action is one option model, one line in each mapping and its runtime module.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -143,11 +142,10 @@ def deferred_message(action_type: str) -> str:
 def parse_option(action_type: str, option: Mapping[str, Any] | None) -> BaseModel:
     """Validate one action's option with its model (raises pydantic.ValidationError).
 
-    Parsed from JSON so that strict mode still reads UUIDs written as strings, exactly
-    as they arrive from the API or from a stored flow. KeyError for an unknown type.
+    `option` is JSON data (as the API or a stored flow gives it); UUID fields accept
+    strings or UUID objects. KeyError for an unknown type.
     """
-    model = ACTION_OPTIONS[action_type]
-    return model.model_validate_json(json.dumps(dict(option or {}), default=str))
+    return ACTION_OPTIONS[action_type].model_validate(dict(option or {}))
 
 
 def media_allowed(action_type: str, reference_type: str) -> bool:

@@ -16,9 +16,12 @@ import re
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationInfo, field_validator
 
 NIL_UUID = UUID(int=0)
+
+# Strict everywhere except UUIDs, which arrive as strings in JSON and stay readable that way.
+Uuid = Annotated[UUID, Strict(False)]
 
 # Bounds that keep one action small; the flow-level size caps live in the flows service.
 MAX_TEXT = 65_536
@@ -151,7 +154,7 @@ class EchoOption(OptionModel):
 
 class HangupOption(OptionModel):
     reason: HangupReason = ""
-    reference_id: UUID = NIL_UUID
+    reference_id: Uuid = NIL_UUID
 
 
 class RecordingStartOption(OptionModel):
@@ -162,7 +165,7 @@ class RecordingStartOption(OptionModel):
     end_of_key: Literal["", "none", "any", "*", "#"] = ""
     duration: Annotated[int, Field(ge=0, le=86_400)] = 0
     beep_start: bool = False
-    on_end_flow_id: UUID = NIL_UUID
+    on_end_flow_id: Uuid = NIL_UUID
 
 
 class ExternalMediaStartOption(OptionModel):
@@ -192,7 +195,7 @@ class AmdOption(OptionModel):
 
 
 class ConfbridgeJoinOption(OptionModel):
-    confbridge_id: UUID = NIL_UUID
+    confbridge_id: Uuid = NIL_UUID
 
 
 class ConnectOption(OptionModel):
@@ -206,8 +209,8 @@ class ConnectOption(OptionModel):
 class ActionSpec(OptionModel):
     """An action as written in a flow (the `call` option embeds a list of them)."""
 
-    id: UUID = NIL_UUID
-    next_id: UUID = NIL_UUID
+    id: Uuid = NIL_UUID
+    next_id: Uuid = NIL_UUID
     type: Annotated[str, Field(max_length=64)]
     option: dict[str, Any] = Field(default_factory=dict)
 
@@ -215,7 +218,7 @@ class ActionSpec(OptionModel):
 class CallOption(OptionModel):
     source: Address = Field(default_factory=Address)
     destinations: list[Address] = Field(default_factory=list, max_length=MAX_ADDRESSES)
-    flow_id: UUID = NIL_UUID
+    flow_id: Uuid = NIL_UUID
     # Validated action by action by the flow validator (same rules as a flow's actions).
     actions: list[dict[str, Any]] = Field(default_factory=list)
     chained: bool = False
@@ -228,10 +231,10 @@ DEFAULT_BRANCH_VARIABLE = "voipbin.call.digits"
 
 class BranchOption(OptionModel):
     variable: Annotated[str, Field(max_length=255)] = DEFAULT_BRANCH_VARIABLE
-    target_ids: dict[Annotated[str, Field(max_length=255)], UUID] = Field(
+    target_ids: dict[Annotated[str, Field(max_length=255)], Uuid] = Field(
         default_factory=dict, max_length=MAX_TARGETS
     )
-    default_target_id: UUID = NIL_UUID
+    default_target_id: Uuid = NIL_UUID
 
     @field_validator("variable")
     @classmethod
@@ -243,7 +246,7 @@ class BranchOption(OptionModel):
 
 
 class GotoOption(OptionModel):
-    target_id: UUID = NIL_UUID
+    target_id: Uuid = NIL_UUID
     loop_count: Annotated[int, Field(ge=-1, le=1000)] = 0
 
 
@@ -254,7 +257,7 @@ class ConditionVariableOption(OptionModel):
     value_string: LongStr = ""
     value_number: float = 0.0
     value_length: Annotated[int, Field(ge=0)] = 0
-    false_target_id: UUID = NIL_UUID
+    false_target_id: Uuid = NIL_UUID
 
 
 class ConditionDatetimeOption(OptionModel):
@@ -266,18 +269,18 @@ class ConditionDatetimeOption(OptionModel):
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
         default_factory=list, max_length=MAX_WEEKDAYS
     )
-    false_target_id: UUID = NIL_UUID
+    false_target_id: Uuid = NIL_UUID
 
 
 class ConditionCallDigitsOption(OptionModel):
     length: Annotated[int, Field(ge=0, le=100)] = 0
     key: Annotated[str, Field(max_length=16)] = ""
-    false_target_id: UUID = NIL_UUID
+    false_target_id: Uuid = NIL_UUID
 
 
 class ConditionCallStatusOption(OptionModel):
     status: CallStatus
-    false_target_id: UUID = NIL_UUID
+    false_target_id: Uuid = NIL_UUID
 
 
 class VariableSetOption(OptionModel):
@@ -303,7 +306,7 @@ class FetchOption(OptionModel):
 
 
 class FetchFlowOption(OptionModel):
-    flow_id: UUID
+    flow_id: Uuid
 
 
 class WebhookSendOption(OptionModel):

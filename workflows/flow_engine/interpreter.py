@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field, ValidationError
@@ -224,7 +224,7 @@ def _run_inline(state: ActiveflowState, action: Action, ctx: RunContext) -> cont
                     stack.replace_action(
                         state.stack_map,
                         state.current_stack_id,
-                        stored.model_copy(update={"option": new_option}),
+                        _with_option(stored, new_option),
                     )
                 return decision
             case o.ConditionVariableOption():
@@ -296,6 +296,14 @@ def _set_current(state: ActiveflowState, cursor: stack.Cursor) -> None:
     state.execute_count += 1
     check_executed(state.execute_count, state.limits)
     state.current_stack_id = stack_id
-    current = action.model_copy(update={"option": substitute(action.option, state.variables)})
+    option = substitute(action.option, state.variables)
+    current = action if option is action.option else _with_option(action, option)
     state.current_action = current
     state.executed_actions.append(current)
+
+
+def _with_option(action: Action, option: dict[str, Any]) -> Action:
+    # model_construct: the fields are already valid, and this runs for every action.
+    return Action.model_construct(
+        id=action.id, next_id=action.next_id, type=action.type, option=option
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID, uuid5
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from workflows.flow_engine.limits import EngineLimits, check_depth
 from workflows.flow_engine.model import (
@@ -31,12 +31,32 @@ class Stack(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     return_stack_id: UUID = STACK_ID_EMPTY
     return_action_id: UUID = NIL
+    # id → position, built on first lookup (flows hold up to thousands of actions). Actions
+    # are only ever replaced in place (same id, same position), so it never goes stale.
+    _positions: dict[UUID, int] | None = PrivateAttr(default=None)
 
     def index_of(self, action_id: UUID) -> int:
-        for i, action in enumerate(self.actions):
-            if action.id == action_id:
-                return i
-        return -1
+        private = self.__pydantic_private__  # direct: attribute access to it is slow
+        positions: dict[UUID, int] | None = private.get("_positions") if private else None
+        if positions is None:
+            positions = {}
+            for i, action in enumerate(self.actions):
+                positions.setdefault(action.id, i)  # the first one wins, like a scan
+            self._positions = positions
+        return positions.get(action_id, -1)
+
+    def __eq__(self, other: object) -> bool:
+        # The position cache is not part of a stack's value.
+        if not isinstance(other, Stack):
+            return NotImplemented
+        return (self.id, self.actions, self.return_stack_id, self.return_action_id) == (
+            other.id,
+            other.actions,
+            other.return_stack_id,
+            other.return_action_id,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 StackMap = dict[UUID, Stack]

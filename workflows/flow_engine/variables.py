@@ -34,13 +34,19 @@ def substitute_text(text: str, variables: Mapping[str, str]) -> str:
 
 
 def substitute(value: Any, variables: Mapping[str, str]) -> Any:
-    """A copy of `value` with every string substituted; other values untouched."""
+    """`value` with every string substituted; other values untouched.
+
+    Containers are copied only where something changed: a value without `${` comes back as
+    the very same object (options are read-only data, shared safely).
+    """
     if isinstance(value, str):
         return substitute_text(value, variables)
     if isinstance(value, dict):
-        return {k: substitute(v, variables) for k, v in value.items()}
+        items = {k: substitute(v, variables) for k, v in value.items()}
+        return value if all(items[k] is v for k, v in value.items()) else items
     if isinstance(value, list):
-        return [substitute(v, variables) for v in value]
+        elems = [substitute(v, variables) for v in value]
+        return value if all(a is b for a, b in zip(elems, value, strict=True)) else elems
     return value
 
 

@@ -101,7 +101,11 @@ class _Supervisor:
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         self._check_ports()
         backends = await self.backends.start()
-        _say(f"servers ready ({', '.join(backends.embedded) or 'all attached'})")
+        attached = [n for n in ("postgres", "redis", "temporal") if n not in backends.embedded]
+        _say(
+            "servers ready (embedded: "
+            f"{', '.join(backends.embedded) or 'none'}; attached: {', '.join(attached) or 'none'})"
+        )
 
         _say("migrating the database to head")
         from voipbin.migrations import upgrade_to

@@ -107,6 +107,63 @@ class WebhookSettings(BaseModel):
     )
 
 
+class AriSettings(BaseModel):
+    """Asterisk nodes (ARI), the bridge and its node-health sentinel (DESIGN §2, §8)."""
+
+    nodes: str = Field(
+        "call-1=http://127.0.0.1:18088,call-2=http://127.0.0.1:18089",
+        description="ARI nodes, comma-separated `[role:]name=url` (role call or conference; "
+        "without one, the name before its last `-`: call-1 is a call node).",
+    )
+    username: str = Field("voipbin", description="ARI user (ari.conf).")
+    password: str = Field("voipbin", description="ARI password (ari.conf).")
+    app: str = Field("voipbin", description="Stasis application name.")
+    subscribe_all: bool = Field(
+        True,
+        description="Event socket with subscribeAll, as the original's proxy: without it a "
+        "dialplan channel's last event is StasisEnd (no ChannelDestroyed with the cause).",
+    )
+    request_timeout_seconds: float = Field(10.0, description="Timeout of one ARI REST request.")
+    reconnect_initial_seconds: float = Field(
+        0.2, description="First delay before reconnecting a node's event socket."
+    )
+    reconnect_max_seconds: float = Field(
+        10.0, description="Longest delay between event socket reconnect attempts."
+    )
+    heartbeat_seconds: float = Field(5.0, description="WebSocket ping period on event sockets.")
+    probe_interval_seconds: float = Field(
+        0.5, description="Sentinel: pause between `/asterisk/ping` probes of each node."
+    )
+    probe_timeout_seconds: float = Field(
+        0.5, description="Sentinel: a probe slower than this fails."
+    )
+    down_after_failures: int = Field(
+        2,
+        description="Sentinel: failed probes in a row that mark a node down (one if its "
+        "event socket dropped too).",
+    )
+    node_state_ttl_seconds: float = Field(
+        10.0, description="Node health in Redis expires unless the sentinel refreshes it."
+    )
+    event_dedupe_ttl_seconds: int = Field(
+        3600, description="How long a delivered event's key is remembered (replays dropped)."
+    )
+    lanes: int = Field(
+        64,
+        description="Bridge: events of different calls signalled concurrently over this "
+        "many ordered lanes (one call always uses the same lane, so its order holds).",
+    )
+    signal_attempts: int = Field(
+        5, description="Bridge: attempts to signal Temporal before an event is given up."
+    )
+    channel_owner_ttl_seconds: int = Field(
+        2 * 24 * 3600, description="How long the node owning a channel is remembered."
+    )
+    run_in_worker: bool = Field(
+        False, description="Run the bridge inside `voipbin worker` (then skip `voipbin bridge`)."
+    )
+
+
 class CallSettings(BaseModel):
     """Calls, activeflows and recordings (DESIGN §7, §8): every duration a call waits."""
 
@@ -233,6 +290,7 @@ class Settings(BaseSettings):
     numbers: NumberSettings = Field(default_factory=NumberSettings)  # type: ignore[arg-type]
     calls: CallSettings = Field(default_factory=CallSettings)  # type: ignore[arg-type]
     testcalls: TestCallSettings = Field(default_factory=TestCallSettings)  # type: ignore[arg-type]
+    ari: AriSettings = Field(default_factory=AriSettings)  # type: ignore[arg-type]
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

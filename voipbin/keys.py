@@ -40,3 +40,28 @@ def all_customer_events_pattern() -> str:
 def ws_connections_key(customer_id: UUID | str) -> str:
     """Sorted set of a customer's open WebSocket connections, scored by expiry time."""
     return f"ws_connections:{customer_id}"
+
+
+def ari_node_key(node: str) -> str:
+    """Hash: one ARI node's health as the sentinel last saw it (status, socket, since...)."""
+    return f"ari_node:{node}"
+
+
+def ari_node_channels_key(node: str) -> str:
+    """Set of the channel ids living on one ARI node (the dispatcher's load figure)."""
+    return f"ari_node_channels:{node}"
+
+
+def ari_channel_node_key(channel_id: str) -> str:
+    """Which ARI node owns a channel."""
+    return f"ari_channel_node:{channel_id}"
+
+
+def ari_event_seen_key(event_key: str) -> str:
+    """Set NX by the bridge once per ARI event, so a replayed event is dropped."""
+    return f"ari_event_seen:{event_key}"
+
+
+def ari_done_key(operation: str) -> str:
+    """Marks a non-repeatable ARI operation (play, DTMF) done, so a retry skips it."""
+    return f"ari_done:{operation}"

@@ -8,3 +8,8 @@ from uuid import UUID
 def webhook_workflow_id(event_id: UUID | str, webhook_id: UUID | str) -> str:
     """One delivery of one event to one endpoint (the customer's own URL uses its id)."""
     return f"webhook:{event_id}:{webhook_id}"
+
+
+def call_workflow_id(call_id: UUID | str) -> str:
+    """The one live CallWorkflow of a call (the bridge signals it by this id)."""
+    return f"call:{call_id}"

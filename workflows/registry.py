@@ -16,6 +16,7 @@ from workflows.webhook_delivery import WebhookDeliveryWorkflow
 if TYPE_CHECKING:  # the worker's composition needs them; workflow code never does
     from voipbin.config import Settings
     from voipbin.services import Services
+    from voipbin.telephony_nodes import AriPool
 
 ALL_WORKFLOWS: list[type[Any]] = [WebhookDeliveryWorkflow]
 
@@ -27,6 +28,13 @@ def webhook_activities(services: Services) -> list[Any]:
     store = DeliveryStore(services.sessions, services.url_guard, services.http)
     impl = WebhookActivities(store)
     return [impl.deliver, impl.give_up]
+
+
+def telephony_activities(services: Services, pool: AriPool) -> list[Any]:
+    """ARI activities; register them on the worker of the workflows that call them."""
+    from activities.telephony import TelephonyActivities
+
+    return TelephonyActivities(pool, services.redis).all()
 
 
 async def run_workers(settings: Settings) -> None:
@@ -54,5 +62,9 @@ async def run_workers(settings: Settings) -> None:
         async with asyncio.TaskGroup() as group:
             group.create_task(worker.run(), name="temporal-worker-webhooks")
             group.create_task(dispatcher.run(), name="outbox-dispatcher")
+            if settings.ari.run_in_worker:
+                from voipbin.bridge.run import run_bridge_with
+
+                group.create_task(run_bridge_with(services), name="ari-bridge")
     finally:
         await services.close()

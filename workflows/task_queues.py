@@ -3,3 +3,4 @@
 from __future__ import annotations
 
 WEBHOOKS = "webhooks"
+CALLS = "calls"

@@ -1,18 +1,12 @@
-"""`voipbin bridge`: ARI → Temporal bridge (telephony issue)."""
+"""`voipbin bridge`: ARI → Temporal bridge and node-health sentinel (DESIGN §2, §8).
+
+`router` (pure: ARI event → workflow signal), `bridge` (node sockets → signals),
+`sentinel` (node health), `inbound` (starts the call workflow of a new inbound
+channel), `node_events` (outbox events + recovery hook), `run` (the composition).
+"""
 
 from __future__ import annotations
 
-import asyncio
+from voipbin.bridge.run import run_bridge
 
-import structlog
-
-from voipbin.config import Settings
-from voipbin.logging import configure_logging
-
-log = structlog.get_logger(__name__)
-
-
-async def run_bridge(settings: Settings) -> None:
-    configure_logging(settings.log_level, settings.log_json)
-    log.info("bridge_idle", reason="no ARI nodes configured yet")
-    await asyncio.Event().wait()
+__all__ = ["run_bridge"]

@@ -1,0 +1,232 @@
+"""Pure routing: one ARI event → the call workflow to signal and the signal to send.
+
+`SIGNALLED` is the one table of events a call workflow hears (spec telephony §3, the
+events the original acts on); everything else (ChannelVarset, ChannelDialplan,
+PlaybackContinuing, ...) is dropped here so a call costs few signals (DESIGN §12).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from telephony.ari.events import (
+    AriEvent,
+    BridgeDestroyed,
+    ChannelDestroyed,
+    ChannelDtmfReceived,
+    ChannelEnteredBridge,
+    ChannelEvent,
+    ChannelHangupRequest,
+    ChannelLeftBridge,
+    Dial,
+    PlaybackEvent,
+    RecordingEvent,
+    StasisStart,
+)
+from workflows.ids import call_workflow_id
+from workflows.telephony_signals import OUTBOUND_APP_ARG, AriEventSignal, call_id_for_channel
+
+
+@dataclass(frozen=True)
+class Routed:
+    workflow_id: str
+    signal: AriEventSignal
+    starts_call: bool  # StasisStart of a channel we did not create: a new inbound call
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """What an event is about: a channel (most events) or a bridge."""
+
+    channel_id: str = ""
+    bridge_id: str = ""
+
+
+Fields = dict[str, Any]
+
+
+def _channel(event: AriEvent) -> _Subject:
+    assert isinstance(event, ChannelEvent)
+    return _Subject(channel_id=event.channel.id)
+
+
+def _target(target_uri: str) -> _Subject:
+    """`channel:<id>` / `bridge:<id>` of playbacks and recordings."""
+    kind, _, ident = target_uri.partition(":")
+    if kind == "channel":
+        return _Subject(channel_id=ident)
+    if kind == "bridge":
+        return _Subject(bridge_id=ident)
+    return _Subject()
+
+
+def _stasis_start(event: AriEvent) -> Fields:
+    assert isinstance(event, StasisStart)
+    return {
+        "state": event.channel.state,
+        "args": list(event.args),
+        "caller_number": event.channel.caller.number,
+        "exten": event.channel.dialplan.exten,
+    }
+
+
+def _state(event: AriEvent) -> Fields:
+    assert isinstance(event, ChannelEvent)
+    return {"state": event.channel.state}
+
+
+def _dtmf(event: AriEvent) -> Fields:
+    assert isinstance(event, ChannelDtmfReceived)
+    return {"state": event.channel.state, "digit": event.digit, "duration_ms": event.duration_ms}
+
+
+def _destroyed(event: AriEvent) -> Fields:
+    assert isinstance(event, ChannelDestroyed)
+    return {"state": event.channel.state, "cause": event.cause, "cause_txt": event.cause_txt}
+
+
+def _hangup_request(event: AriEvent) -> Fields:
+    # The cause of a hangup the far end asked for (ChannelDestroyed repeats it).
+    assert isinstance(event, ChannelHangupRequest)
+    return {"state": event.channel.state, "cause": event.cause or 0, "soft": bool(event.soft)}
+
+
+def _bridged(event: AriEvent) -> Fields:
+    assert isinstance(event, ChannelEnteredBridge | ChannelLeftBridge)
+    return {"state": event.channel.state, "bridge_id": event.bridge.id}
+
+
+def _dial(event: AriEvent) -> Fields:
+    assert isinstance(event, Dial)
+    extra = {"dialstring": event.dialstring} if event.dialstring else {}
+    return {"state": event.peer.state, "dialstatus": event.dialstatus, "extra": extra}
+
+
+def _playback(event: AriEvent) -> Fields:
+    assert isinstance(event, PlaybackEvent)
+    return {"playback_id": event.playback.id, "playback_state": event.playback.state}
+
+
+def _recording(event: AriEvent) -> Fields:
+    assert isinstance(event, RecordingEvent)
+    recording = event.recording
+    extra: Fields = {"cause": recording.cause} if recording.cause else {}
+    if recording.duration is not None:
+        extra["duration"] = recording.duration
+    return {
+        "recording_name": recording.name,
+        "recording_state": recording.state,
+        "extra": extra,
+    }
+
+
+def _bridge_destroyed(event: AriEvent) -> Fields:
+    assert isinstance(event, BridgeDestroyed)
+    return {"bridge_id": event.bridge.id}
+
+
+def _dial_subject(event: AriEvent) -> _Subject:
+    assert isinstance(event, Dial)
+    return _Subject(channel_id=event.peer.id)
+
+
+def _playback_subject(event: AriEvent) -> _Subject:
+    assert isinstance(event, PlaybackEvent)
+    return _target(event.playback.target_uri)
+
+
+def _recording_subject(event: AriEvent) -> _Subject:
+    assert isinstance(event, RecordingEvent)
+    return _target(event.recording.target_uri)
+
+
+def _bridge_subject(event: AriEvent) -> _Subject:
+    assert isinstance(event, BridgeDestroyed)
+    return _Subject(bridge_id=event.bridge.id)
+
+
+Rule = tuple[Callable[[AriEvent], _Subject], Callable[[AriEvent], Fields]]
+
+# event type → (what it is about, the signal's type-specific fields)
+SIGNALLED: Mapping[str, Rule] = {
+    "StasisStart": (_channel, _stasis_start),
+    "StasisEnd": (_channel, _state),
+    "ChannelStateChange": (_channel, _state),
+    "ChannelDtmfReceived": (_channel, _dtmf),
+    "ChannelHangupRequest": (_channel, _hangup_request),
+    "ChannelDestroyed": (_channel, _destroyed),
+    "ChannelEnteredBridge": (_channel, _bridged),
+    "ChannelLeftBridge": (_channel, _bridged),
+    "Dial": (_dial_subject, _dial),
+    "PlaybackStarted": (_playback_subject, _playback),
+    "PlaybackFinished": (_playback_subject, _playback),
+    "RecordingStarted": (_recording_subject, _recording),
+    "RecordingFinished": (_recording_subject, _recording),
+    "RecordingFailed": (_recording_subject, _recording),
+    "BridgeDestroyed": (_bridge_subject, _bridge_destroyed),
+}
+
+
+def event_key(event: AriEvent) -> str:
+    """Digest of the whole event (node included): a replay of it has the same key."""
+    body = orjson.dumps(event.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def call_id_for_bridge(bridge_id: str) -> uuid.UUID | None:
+    """Bridges we create are named `<call uuid>-...`; any other bridge is nobody's call."""
+    return _uuid_prefix(bridge_id)
+
+
+def _uuid_prefix(name: str) -> uuid.UUID | None:
+    if len(name) < 36 or (len(name) > 36 and name[36] != "-"):
+        return None
+    try:
+        return uuid.UUID(name[:36])
+    except ValueError:
+        return None
+
+
+def is_new_inbound(event: AriEvent) -> bool:
+    """StasisStart of a channel we did not create: its first app arg is not ours. Channels
+    named `<call uuid>...` are ours too even without that arg (ARI's externalMedia takes
+    no appArgs), and must never start a call of their own."""
+    if not isinstance(event, StasisStart):
+        return False
+    if event.args and event.args[0] == OUTBOUND_APP_ARG:
+        return False
+    return _uuid_prefix(event.channel.id) is None
+
+
+def route(event: AriEvent) -> Routed | None:
+    """The signal for `event`, or None when no call workflow should hear it."""
+    rule = SIGNALLED.get(event.type)
+    if rule is None:
+        return None
+    subject_of, fields_of = rule
+    subject = subject_of(event)
+    if subject.channel_id:
+        call_id = call_id_for_channel(subject.channel_id)
+    elif subject.bridge_id:
+        found = call_id_for_bridge(subject.bridge_id)
+        if found is None:
+            return None
+        call_id = found
+    else:
+        return None
+    fields: Fields = {"bridge_id": subject.bridge_id, **fields_of(event)}
+    signal = AriEventSignal(
+        event_type=event.type,
+        node=event.node,
+        channel_id=subject.channel_id,
+        event_key=event_key(event),
+        timestamp=event.timestamp,
+        **fields,
+    )
+    return Routed(call_workflow_id(call_id), signal, is_new_inbound(event))

@@ -1,0 +1,102 @@
+"""The bridge's composition: sockets + sentinel + node events, on the process's services."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import structlog
+
+from voipbin.config import Settings
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+
+    from voipbin.bridge.bridge import AriBridge
+    from voipbin.bridge.inbound import OnInbound
+    from voipbin.bridge.node_events import OnNodeDown, OwnerLookup
+    from voipbin.bridge.sentinel import Sentinel
+    from voipbin.db import SessionFactory
+    from voipbin.services import Services
+    from voipbin.telephony_nodes import AriPool
+
+log = structlog.get_logger(__name__)
+
+
+class TelephonyBridge:
+    """Bridge and sentinel wired together; `run()` until cancelled."""
+
+    def __init__(
+        self,
+        pool: AriPool,
+        sessions: SessionFactory,
+        temporal: Client,
+        *,
+        on_inbound: OnInbound | None = None,
+        owner: OwnerLookup | None = None,
+        on_node_down: OnNodeDown | None = None,
+    ) -> None:
+        from voipbin.bridge.bridge import AriBridge
+        from voipbin.bridge.inbound import InboundStarter
+        from voipbin.bridge.node_events import (
+            NodeEvents,
+            log_recovery_hook,
+            platform_customer,
+        )
+        from voipbin.bridge.sentinel import Sentinel
+
+        self.pool = pool
+        events = NodeEvents(
+            sessions,
+            pool.dispatcher,
+            owner or platform_customer(sessions),
+            on_node_down or log_recovery_hook,
+        )
+        self.sentinel: Sentinel = Sentinel(
+            pool.nodes, pool.clients, pool.states, pool.settings, events
+        )
+        self.bridge: AriBridge = AriBridge(
+            pool.nodes,
+            pool.settings,
+            pool.states.redis,
+            temporal,
+            pool.dispatcher,
+            on_inbound or InboundStarter(temporal),
+            on_socket=self.sentinel.socket_changed,
+        )
+
+    async def run(self) -> None:
+        log.info(
+            "bridge_starting",
+            nodes={node.name: node.base_url for node in self.pool.nodes},
+            app=self.pool.settings.app,
+        )
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.bridge.run(), name="ari-bridge")
+            group.create_task(self.sentinel.run(), name="ari-sentinel")
+
+
+async def run_bridge_with(services: Services, on_inbound: OnInbound | None = None) -> None:
+    """Inside a process that already has its services (`voipbin worker` with
+    `ari.run_in_worker`). `on_inbound` defaults to `InboundStarter`."""
+    from voipbin.telephony_nodes import AriPool
+
+    pool = AriPool(services.settings.ari, services.redis)
+    try:
+        temporal = await services.temporal()
+        await TelephonyBridge(pool, services.sessions, temporal, on_inbound=on_inbound).run()
+    finally:
+        await pool.aclose()
+
+
+async def run_bridge(settings: Settings) -> None:
+    """`voipbin bridge`: until cancelled."""
+    from voipbin.logging import configure_logging
+    from voipbin.services import build_services
+
+    configure_logging(settings.log_level, settings.log_json)
+    services = build_services(settings)
+    try:
+        await run_bridge_with(services)
+    finally:
+        await services.close()

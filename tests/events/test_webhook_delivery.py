@@ -210,3 +210,26 @@ async def test_another_customer_cannot_see_or_replay_deliveries(
     assert error_code(body) == "NOT_FOUND"
     body = await api.gql(WEBHOOK, {"id": webhook_id}, auth=other_tenant.auth)
     assert error_code(body) == "NOT_FOUND"
+
+
+async def test_customer_webhook_uri_receives_its_events_signed_with_the_customer_secret(
+    api: Api, tenant: Tenant, receiver: Receiver, dispatcher: DispatcherControl
+) -> None:
+    uri, script = receiver.endpoint()
+    rotate = "mutation{rotateWebhookSecret{secret}}"
+    secret = (await api.ok(rotate, auth=tenant.auth))["rotateWebhookSecret"]["secret"]
+    update = "mutation($u:String!){updateCustomer(input:{webhookUri:$u}){webhookUri}}"
+    await api.ok(update, {"u": uri}, auth=tenant.auth)
+    agent_id = await _agent(api, tenant)
+    while True:  # the customer's URL gets every event: find the agent's
+        headers, body = await asyncio.wait_for(script.requests.get(), WAIT)
+        if headers["x-voipbin-event"] == "agent_created":
+            break
+    assert json.loads(body)["data"]["id"] == agent_id
+    assert headers["x-voipbin-signature"] == independent_signature(
+        secret, headers["x-voipbin-timestamp"], body
+    )
+    data = await api.ok(DELIVERIES, {"f": {"webhookId": tenant.customer_id,
+                                           "eventType": "agent_created"}}, auth=tenant.auth)
+    (node,) = [e["node"] for e in data["webhookDeliveries"]["edges"]]
+    assert node["webhookId"] is None and node["status"] in ("DELIVERED", "PENDING")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import time
 import uuid
 from datetime import timedelta
@@ -122,8 +123,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def _keepalive(self) -> None:
         settings = self.view.services.settings.events
+        # A random first tick spreads the pings (and Redis refreshes) of connections
+        # opened together, instead of one burst per interval stalling every stream.
+        await asyncio.sleep(settings.ws_ping_interval_seconds * random.random())
         while True:
-            await asyncio.sleep(settings.ws_ping_interval_seconds)
             if time.monotonic() - self.last_seen > settings.ws_idle_timeout_seconds:
                 await self.websocket.close(code=CLOSE_IDLE, reason="Idle: no pong received")
                 return
@@ -133,6 +136,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                     await self.view.connections.refresh(
                         self.context.principal.customer_id, self.connection_id
                     )
+            await asyncio.sleep(settings.ws_ping_interval_seconds)
 
 
 class SubscriptionApp(GraphQL[Context, None]):
@@ -148,7 +152,8 @@ class SubscriptionApp(GraphQL[Context, None]):
         )
         self.services = services
         self.connections = ConnectionRegistry(
-            services.redis, events.ws_max_connections_per_customer,
+            services.redis,
+            events.ws_max_connections_per_customer,
             ttl_seconds=events.ws_ping_interval_seconds + events.ws_idle_timeout_seconds,
         )
 

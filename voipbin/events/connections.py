@@ -40,8 +40,10 @@ class ConnectionRegistry:
 
     async def refresh(self, customer_id: UUID, connection_id: str) -> None:
         key = ws_connections_key(customer_id)
-        await self._redis.zadd(key, {connection_id: time.time() + self._ttl}, xx=True)
-        await self._redis.pexpire(key, int(self._ttl * 1000) + 1000)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(key, {connection_id: time.time() + self._ttl}, xx=True)
+            pipe.pexpire(key, int(self._ttl * 1000) + 1000)
+            await pipe.execute()
 
     async def release(self, customer_id: UUID, connection_id: str) -> None:
         await self._redis.zrem(ws_connections_key(customer_id), connection_id)

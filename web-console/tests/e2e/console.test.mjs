@@ -62,6 +62,24 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
   await form.getByRole('alert').waitFor();
   assert.match(await form.getByRole('alert').innerText(), /clashes with the current state/);
   await shot(page, 'agents');
+  // lists paginate (20 a page): 19 more agents make 22
+  for (let i = 0; i < 19; i += 1) {
+    const more = await gql(
+      'mutation($i:CreateAgentInput!){createAgent(input:$i){id}}',
+      { i: { username: `${AGENT}-p${i}`, password: 'agent-password-1' } },
+      token,
+    );
+    assert.equal(more.errors, undefined, JSON.stringify(more.errors));
+  }
+  await page.reload();
+  await page.getByText('22 in total').waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 20);
+  await page.getByRole('button', { name: 'Next →' }).click();
+  await page.locator('tbody tr').nth(1).waitFor();
+  await page.getByRole('button', { name: 'Next →', disabled: true }).waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 2);
+  await page.getByRole('button', { name: '← Previous' }).click();
+  await page.locator('tbody tr').nth(19).waitFor();
 
   // access keys: the secret is shown once, then never again; revoke
   await page.getByRole('link', { name: 'Access keys' }).click();
@@ -105,7 +123,7 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
   await shot(page, 'audit-log');
 
   // test call: a scripted caller dials through the simulator
-  await page.getByRole('link', { name: 'Test call' }).click();
+  await page.getByRole('link', { name: 'Test call', exact: true }).click();
   await page.getByLabel('Number to call').fill('not a number');
   await page.getByRole('button', { name: 'Place test call' }).click();
   await page.getByText(/must be an E\.164 number/).waitFor();
@@ -199,7 +217,7 @@ test('flows: structured editor, errors at the action and field, raw JSON; number
   await shot(page, 'numbers');
 
   // the test-call panel offers it
-  await page.getByTestId(`number-${number}`).getByRole('link', { name: 'Test call' }).click();
+  await page.getByTestId(`number-${number}`).getByRole('link', { name: 'Test call', exact: true }).click();
   assert.equal(await page.getByLabel('Number to call').inputValue(), number);
   assert.equal(await page.getByLabel('Your number').inputValue(), number);
   await page.context().close();

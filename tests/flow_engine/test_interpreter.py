@@ -243,3 +243,12 @@ def test_state_round_trips_through_json() -> None:
     run(state, CTX)
     again = ActiveflowState.model_validate_json(state.model_dump_json())
     assert again == state
+
+
+def test_media_gating_table() -> None:
+    from workflows.flow_actions import media_allowed
+
+    assert media_allowed("talk", "call") and not media_allowed("talk", "api")
+    assert media_allowed("block", "conversation") and not media_allowed("block", "call")
+    assert not media_allowed("talk", "") and not media_allowed("block", "")
+    assert all(media_allowed("variable_set", ref) for ref in ("call", "api", ""))

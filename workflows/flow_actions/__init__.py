@@ -153,8 +153,9 @@ def media_allowed(action_type: str, reference_type: str) -> bool:
     need = ACTION_META[action_type].media
     if need == "none":
         return True
+    # reference → media: call = rtc; "" = none (runs only media-free actions); others non_rtc
     have = "rtc" if reference_type == "call" else ("none" if reference_type == "" else "non_rtc")
-    return have == need or have == "none"
+    return have == need
 
 
 __all__ = [

@@ -69,14 +69,45 @@ function CreateAgentForm({ onDone }: { onDone: () => void }) {
   );
 }
 
+function EditAgent({ agent, onDone }: { agent: { id: string; username: string; name: string; permissions: readonly string[] }; onDone: () => void }) {
+  const [name, setName] = useState(agent.name);
+  const [level, setLevel] = useState<Level>(
+    (PERMISSIONS as readonly string[]).includes(agent.permissions[0] ?? '') ? (agent.permissions[0] as Level) : 'CUSTOMER_AGENT',
+  );
+  const [password, setPassword] = useState('');
+  const [problems, setProblems] = useState<ApiProblem[]>([]);
+  const [state, update] = useMutation(UpdateAgent);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await update({ input: { id: agent.id, name, permissions: [level], password: password || null } });
+    setProblems(problemsOf(r.error));
+    if (r.data) onDone();
+  };
+  return (
+    <form onSubmit={submit} className="card" aria-label={`Edit agent ${agent.username}`}>
+      <h2>Edit {agent.username}</h2>
+      <ErrorBanner problems={problems.filter((p) => !p.field)} />
+      <div className="row">
+        <Field label="Name" value={name} onChange={setName} error={fieldError(problems, 'name')} />
+        <Select label="Permission" value={level} options={PERMISSIONS} onChange={setLevel} />
+        <Field label="New password (optional)" type="password" value={password} onChange={setPassword} autoComplete="new-password" error={fieldError(problems, 'password')} />
+      </div>
+      <button type="submit" className="primary" disabled={state.fetching}>Save changes</button>{' '}
+      <button type="button" onClick={onDone}>Cancel</button>
+    </form>
+  );
+}
+
 export function Agents() {
   const [vars, go, reset] = usePager();
   const [result, refetch] = useQuery({ query: AgentsQuery, variables: vars });
   const [, update] = useMutation(UpdateAgent);
   const [, remove] = useMutation(DeleteAgent);
   const [problems, setProblems] = useState<ApiProblem[]>([]);
+  const [editing, setEditing] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const conn = result.data?.agents;
+  const edited = conn?.edges.find((e) => e.node.id === editing)?.node;
 
   const toggle = async (id: string, disabled: boolean) => {
     const r = await update({ input: { id, disabled: !disabled } });
@@ -93,7 +124,11 @@ export function Agents() {
   return (
     <>
       <h1>Agents</h1>
-      <CreateAgentForm onDone={() => { reset(); reload(); }} />
+      {edited ? (
+        <EditAgent key={edited.id} agent={edited} onDone={() => { setEditing(null); reload(); }} />
+      ) : (
+        <CreateAgentForm onDone={() => { reset(); reload(); }} />
+      )}
       <ErrorBanner error={result.error} />
       <ErrorBanner problems={problems} />
       {conn && conn.totalCount === 0 ? (
@@ -115,6 +150,7 @@ export function Agents() {
                   <td>{node.disabled ? 'disabled' : node.status.toLowerCase()}</td>
                   <td><When at={node.tmCreate} /></td>
                   <td className="actions">
+                    <button type="button" onClick={() => setEditing(node.id)}>Edit<span className="sr-only"> {node.username}</span></button>
                     <button type="button" onClick={() => void toggle(node.id, node.disabled)}>
                       {node.disabled ? 'Enable' : 'Disable'}<span className="sr-only"> {node.username}</span>
                     </button>

@@ -62,6 +62,13 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
   await form.getByRole('alert').waitFor();
   assert.match(await form.getByRole('alert').innerText(), /clashes with the current state/);
   await shot(page, 'agents');
+  // edit: name and permission
+  await page.getByRole('button', { name: `Edit ${AGENT}`, exact: true }).click();
+  const edit = page.getByRole('form', { name: `Edit agent ${AGENT}` });
+  await edit.getByLabel('Name', { exact: true }).fill('Renamed Agent');
+  await edit.getByLabel('Permission').selectOption('CUSTOMER_ADMIN');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('cell', { name: 'Renamed Agent' }).waitFor();
   // lists paginate (20 a page): 19 more agents make 22
   for (let i = 0; i < 19; i += 1) {
     const more = await gql(
@@ -163,7 +170,6 @@ test('flows: structured editor, errors at the action and field, raw JSON; number
   const page = await freshPage();
   await signIn(page, A.user, A.pass);
   await page.getByRole('link', { name: 'Flows' }).click();
-  await page.getByText('No flows yet').waitFor();
   await page.getByRole('button', { name: 'New flow' }).click();
   await page.getByLabel('Flow name').fill('Greeting');
   // a new flow starts as answer → talk → hangup; add a sleep before the hangup
@@ -198,12 +204,12 @@ test('flows: structured editor, errors at the action and field, raw JSON; number
   await page.waitForURL(/\/console\/flows\/[0-9a-f-]{36}$/);
   await shot(page, 'flow-editor');
   await page.getByRole('link', { name: '← All flows' }).click();
-  await page.getByRole('link', { name: 'Greeting' }).waitFor();
+  await page.getByRole('link', { name: 'Greeting', exact: true }).waitFor();
   await shot(page, 'flows');
 
   // numbers: get one, attach the flow as its call flow
   await page.getByRole('link', { name: 'Numbers' }).click();
-  await page.getByText('No numbers yet').waitFor();
+  await page.getByRole('heading', { name: 'Get a number' }).waitFor();
   const get = page.getByRole('button', { name: /^Get \+/ }).first();
   const number = (await get.innerText()).replace('Get ', '');
   await get.click();
@@ -233,6 +239,10 @@ test('a second customer sees none of the first one\'s data', async () => {
   assert.equal(await page.getByText('1 in total').count(), 1);
   await page.getByRole('link', { name: 'Access keys' }).click();
   await page.getByText('No access keys').waitFor();
+  await page.getByRole('link', { name: 'Flows' }).click();
+  await page.getByText('No flows yet').waitFor();
+  await page.getByRole('link', { name: 'Numbers' }).click();
+  await page.getByText('No numbers yet').waitFor();
   await page.getByRole('link', { name: 'Webhooks' }).click();
   await page.getByText('No endpoints').waitFor();
   await page.getByText('No deliveries yet').waitFor();

@@ -92,6 +92,13 @@ export function wsClient(): WsClient {
     retryAttempts: Infinity,
     shouldRetry: () => loadSession() !== null,
     lazy: true,
+    on: {
+      closed: (event) => {
+        // 4403: the server refused our credential (expired access token): renew it, and
+        // the retry connects with the new one; a refused refresh ends the session
+        if ((event as CloseEvent | undefined)?.code === 4403) void refreshSession();
+      },
+    },
   });
   return ws;
 }

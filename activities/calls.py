@@ -22,6 +22,7 @@ from voipbin.activeflows.models import Activeflow, ActiveflowStatus
 from voipbin.calls.models import Call
 from voipbin.calls.public import activeflow_data, call_data, recording_data
 from voipbin.calls.rules import STATUS_EVENT, can_move
+from voipbin.calls.service import call_variables
 from voipbin.customers.models import Customer
 from voipbin.db import SessionFactory, transaction, utcnow
 from voipbin.events.outbox import emit
@@ -55,7 +56,9 @@ class CallActivities:
         guard: UrlGuard,
         recordings_dir: Path,
         load_flow_actions: Callable[[UUID, UUID], Awaitable[list[dict[str, Any]] | None]],
+        route_number: Callable[[str], Awaitable[tuple[UUID, UUID | None] | None]],
     ) -> None:
+        self.route_number = route_number
         self.sessions = sessions
         self.telephony = telephony
         self.tts = tts
@@ -83,7 +86,77 @@ class CallActivities:
             self.recording_start,
             self.recording_stop,
             self.recording_finish,
+            self.accept_inbound,
         ]
+
+    # -- inbound -------------------------------------------------------------------------
+
+    @activity.defn(name=c.ACCEPT_INBOUND)
+    async def accept_inbound(self, input: c.AcceptInboundInput) -> c.AcceptInboundResult:
+        routed = await self.route_number(input.dialled)
+        if routed is None:
+            return c.AcceptInboundResult(False, c.CAUSE_NO_ROUTE)
+        customer_id, flow_id = routed
+        actions = await self.load_flow_actions(customer_id, flow_id) if flow_id else None
+        if actions is None:
+            return c.AcceptInboundResult(False, c.CAUSE_NO_ROUTE)  # a number without a flow
+        async with transaction(self.sessions) as session:
+            call = await session.get(Call, input.call_id)
+            if call is None:  # else: a retry after the commit: answer from the rows
+                call = Call(
+                    id=input.call_id,
+                    customer_id=customer_id,
+                    flow_id=flow_id,
+                    direction="incoming",
+                    status="ringing",
+                    tm_ringing=utcnow(),
+                    source={"type": "tel", "target": input.caller},
+                    destination={"type": "tel", "target": input.dialled},
+                    channel_id=input.channel_id,
+                    node=input.node,
+                )
+                flow = Activeflow(
+                    customer_id=customer_id,
+                    flow_id=flow_id,
+                    reference_type="call",
+                    reference_id=call.id,
+                    actions=actions,
+                )
+                call.activeflow_id = flow.id
+                session.add(call)
+                session.add(flow)
+                await session.flush()
+                await emit(
+                    session,
+                    customer_id=customer_id,
+                    event_type="call_created",
+                    resource_type="call",
+                    resource_id=call.id,
+                    data=call_data(call),
+                )
+                await emit(
+                    session,
+                    customer_id=customer_id,
+                    event_type="activeflow_created",
+                    resource_type="activeflow",
+                    resource_id=flow.id,
+                    data=activeflow_data(flow),
+                )
+            else:
+                loaded = await session.get(Activeflow, call.activeflow_id)
+                assert loaded is not None
+                flow = loaded
+        return c.AcceptInboundResult(
+            True,
+            0,
+            customer_id,
+            flow.id,
+            flow_id,
+            list(flow.actions),
+            call_variables(call, flow),
+            call.source,
+            call.destination,
+        )
 
     # -- ARI -----------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
@@ -245,6 +245,27 @@ def _method_not_allowed(app: GraphQLHTTP) -> Callable[[Request], Awaitable[Respo
     return handler
 
 
+async def _recording_file(services: Services, request: Request) -> Response:
+    """A recording's WAV, for its owner only: the `downloadUrl` token or credentials."""
+    try:
+        recording_id = uuid.UUID(request.path_params["id"])
+    except ValueError:
+        return error_response(ErrorCode.NOT_FOUND, "recording not found", 404)
+    try:
+        token = request.query_params.get("token")
+        principal = None
+        if not token:
+            principal = await services.auth.authenticate(
+                request.headers.get("authorization"), services.api_limit
+            )
+        path = await services.recordings.file(recording_id, principal=principal, token=token)
+    except DomainError as exc:
+        if exc.code == ErrorCode.NOT_FOUND:
+            return error_response(exc.code, exc.message, 404)
+        return _domain_response(exc)
+    return FileResponse(path, media_type="audio/wav", filename=f"{recording_id}.wav")
+
+
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
     """The ASGI app. Services are built at startup (or handed in by tests)."""
     holder: dict[str, Any] = {}
@@ -269,6 +290,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     async def ready(request: Request) -> Response:
         return await holder["ready"](request)  # type: ignore[no-any-return]
 
+    async def recording_file(request: Request) -> Response:
+        return await _recording_file(holder["services"], request)
+
     class WebSocketEndpoint:
         # an ASGI instance, not a function: Starlette would call a function with a session
         async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -283,6 +307,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/metrics", _metrics),
             Route("/console", console_handler()),
             Route("/console/{path:path}", console_handler()),
+            Route("/recordings/{id}/file", recording_file),
         ],
         lifespan=lifespan,
     )

@@ -11,15 +11,18 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.types import ExecutionContext
 
 from resolvers.access_keys import AccessKeyMutations, AccessKeyQueries
+from resolvers.activeflows import ActiveflowMutations, ActiveflowQueries
 from resolvers.agents import AgentMutations, AgentQueries
 from resolvers.audit import AuditQueries
 from resolvers.auth import AuthMutations, AuthQueries
+from resolvers.calls import CallMutations, CallQueries, CallSubscriptions
 from resolvers.customers import CustomerMutations, CustomerQueries
 from resolvers.errors import ErrorCodeExtension
 from resolvers.events import EventSubscriptions
 from resolvers.flows import FlowMutations, FlowQueries
 from resolvers.limits import complexity_rule
 from resolvers.numbers import NumberMutations, NumberQueries
+from resolvers.recordings import RecordingQueries
 from resolvers.testcalls import TestCallMutations
 from resolvers.webhooks import WebhookMutations, WebhookQueries
 from voipbin.config import LimitSettings
@@ -35,6 +38,9 @@ class Query(
     AccessKeyQueries,
     AuditQueries,
     WebhookQueries,
+    CallQueries,
+    ActiveflowQueries,
+    RecordingQueries,
 ):
     pass
 
@@ -49,12 +55,14 @@ class Mutation(
     AccessKeyMutations,
     WebhookMutations,
     TestCallMutations,
+    CallMutations,
+    ActiveflowMutations,
 ):
     pass
 
 
 @strawberry.type
-class Subscription(EventSubscriptions):
+class Subscription(EventSubscriptions, CallSubscriptions):
     pass
 
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
 
 import httpx
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from voipbin.activeflows.service import ActiveflowService
 from voipbin.agents.service import AgentService
 from voipbin.audit.queries import AuditQueries
 from voipbin.auth.access_keys import AccessKeyService
 from voipbin.auth.service import AuthService
 from voipbin.cache import Cache
+from voipbin.calls.service import CallService
 from voipbin.config import Settings
 from voipbin.customers.service import CustomerService
 from voipbin.db import SessionFactory, create_engine, session_factory
@@ -22,6 +26,7 @@ from voipbin.events.service import EventService
 from voipbin.flows.service import FlowService
 from voipbin.numbers.service import NumberService
 from voipbin.ratelimit import Limit, RateLimiter
+from voipbin.recordings.service import RecordingService
 from voipbin.redis_client import connect_redis
 from voipbin.temporal_client import connect_temporal
 from voipbin.webhooks.service import WebhookService
@@ -47,6 +52,9 @@ class Services:
     events: EventService
     url_guard: UrlGuard
     webhooks: WebhookService
+    calls: CallService
+    activeflows: ActiveflowService
+    recordings: RecordingService
     flows: FlowService
     numbers: NumberService
 
@@ -57,6 +65,16 @@ class Services:
         if self._temporal is None:
             self._temporal = await connect_temporal(self.settings)
         return self._temporal
+
+    async def flow_actions(self, customer_id: UUID, flow_id: UUID) -> list[dict[str, Any]] | None:
+        """A customer's flow's actions as stored (None: not one of its flows)."""
+        flow = await self.flows.get_for_customer(customer_id, flow_id)
+        return None if flow is None else [dict(a) for a in flow.actions]
+
+    async def route_number(self, number: str) -> tuple[UUID, UUID | None] | None:
+        """Inbound routing: (owner, call flow) of a live number, whoever owns it."""
+        row = await self.numbers.find_active_by_number(number)
+        return None if row is None else (row.customer_id, row.call_flow_id)
 
     async def close(self) -> None:
         await self.event_hub.close()
@@ -81,6 +99,10 @@ def build_services(settings: Settings) -> Services:
     event_hub = EventHub(redis)
     url_guard = UrlGuard(settings)
     holder: dict[str, Services] = {}
+    events = EventService(sessions, event_hub, settings.events)
+
+    async def flow_actions(customer_id: UUID, flow_id: UUID) -> list[dict[str, Any]] | None:
+        return await holder["services"].flow_actions(customer_id, flow_id)
 
     async def temporal() -> Client:
         return await holder["services"].temporal()
@@ -106,9 +128,12 @@ def build_services(settings: Settings) -> Services:
         audit=AuditQueries(sessions, limits.max_page_size),
         http=http,
         event_hub=event_hub,
-        events=EventService(sessions, event_hub, settings.events),
+        events=events,
         url_guard=url_guard,
         webhooks=WebhookService(settings, sessions, temporal, url_guard, http),
+        calls=CallService(settings, sessions, temporal, limiter, flow_actions, events),
+        activeflows=ActiveflowService(settings, sessions, temporal),
+        recordings=RecordingService(settings, sessions),
         flows=FlowService(settings, sessions, cache),
         numbers=NumberService(settings, sessions),
     )

@@ -16,6 +16,7 @@ applied. Every duration comes in through `CallTimeouts`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -34,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.flow_engine.model import Action
     from workflows.telephony_signals import ARI_EVENT_SIGNAL, AriEventSignal
 
+NIL = UUID(int=0)
 HANGUP_SIGNAL = "hangup"
 STOP_FLOW_SIGNAL = "stop_activeflow"
 
@@ -144,7 +146,10 @@ class CallView:
 
 @workflow.defn(name="CallWorkflow")
 class CallWorkflow:
-    def __init__(self) -> None:
+    @workflow.init
+    def __init__(self, input: CallInput) -> None:
+        # Known before any signal is handled: a signal-with-start's StasisStart is matched
+        # against the channel id below.
         self.reference_type = "call"
         self.status = "dialing"
         self.node = ""
@@ -163,8 +168,13 @@ class CallWorkflow:
         self.recording: tuple[UUID, str] | None = None
         self.started_recordings = 0
         self.uuid_counter = 0
-        self.input: CallInput | None = None
+        self.input: CallInput = input
         self.runner = FlowRunner(self, CALL_EXECUTORS)
+        if input.direction == "outgoing":
+            self.channel_id = str(input.call_id)
+        else:
+            self.channel_id, self.node = input.channel_id, input.node
+            self.status = "ringing"
 
     # -- signals and queries -------------------------------------------------------------
 
@@ -195,6 +205,8 @@ class CallWorkflow:
             self.cause = event.cause
 
     def _digit(self, digit: str) -> None:
+        if self.runner.state is None:
+            return  # before the flow exists (an inbound call not yet accepted)
         variables = self.runner.variables
         if self.collecting_digits:
             variables[DIGITS_VARIABLE] = variables.get(DIGITS_VARIABLE, "") + digit
@@ -223,12 +235,10 @@ class CallWorkflow:
 
     @property
     def activeflow_id(self) -> UUID:
-        assert self.input is not None
         return self.input.activeflow_id
 
     @property
     def reference_id(self) -> UUID:
-        assert self.input is not None
         return self.input.call_id
 
     def new_uuid(self) -> UUID:
@@ -236,8 +246,34 @@ class CallWorkflow:
 
     @workflow.run
     async def run(self, input: CallInput) -> CallResult:
-        self.input = input
-        # The engine's state exists from the start: digits may arrive before the flow runs.
+        if input.direction == "incoming" and input.customer_id == NIL:
+            accepted = await self._la(
+                c.accept_inbound,
+                c.AcceptInboundInput(
+                    input.call_id,
+                    input.channel_id,
+                    input.node,
+                    str(input.source.get("target", "")),
+                    str(input.destination.get("target", "")),
+                ),
+            )
+            if not accepted.accepted:
+                # Not one of our numbers: refused, and no call row is made for it.
+                await self._hangup_channel(accepted.cause)
+                return CallResult("hangup", "local", "", accepted.cause, ["no route"])
+            assert accepted.customer_id is not None
+            assert accepted.activeflow_id is not None
+            input = dataclasses.replace(
+                input,
+                customer_id=accepted.customer_id,
+                activeflow_id=accepted.activeflow_id,
+                flow_id=accepted.flow_id,
+                actions=accepted.actions,
+                variables={**accepted.variables, **input.variables},
+                source=accepted.source,
+                destination=accepted.destination,
+            )
+            self.input = input
         self.runner.start(
             activeflow_id=input.activeflow_id,
             reference_type="call",
@@ -248,11 +284,7 @@ class CallWorkflow:
             flow_id=input.flow_id,
         )
         if input.direction == "outgoing":
-            self.channel_id = str(input.call_id)
             await self._dial(input)
-        else:
-            self.channel_id, self.node = input.channel_id, input.node
-            self.status = "ringing"  # the row was created ringing by the inbound handler
         if not self.stopped and (input.direction == "incoming" or self.answered):
             if self.answered:
                 await self._set_status("progressing")
@@ -334,7 +366,6 @@ class CallWorkflow:
         )
 
     async def _set_status(self, status: str) -> None:
-        assert self.input is not None
         await self._la(
             c.set_status,
             c.SetStatusInput(self.input.call_id, self.input.customer_id, status, node=self.node),
@@ -345,13 +376,11 @@ class CallWorkflow:
         await self._la(c.hangup_channel, c.HangupChannelInput(self.node, self.channel_id, cause))
 
     async def _end_activeflow(self) -> None:
-        assert self.input is not None
         await self._la(
             c.end_activeflow, c.EndActiveflowInput(self.input.customer_id, self.input.activeflow_id)
         )
 
     async def record_action(self, action: Action) -> None:
-        assert self.input is not None
         await self._la(
             c.set_action,
             c.SetActionInput(
@@ -401,7 +430,7 @@ class CallWorkflow:
                 playback_id in self.finished_playbacks
                 or (stop_on_digit and self.digit_arrived > digits_before)
             ),
-            self.input.timeouts.max_call_seconds if self.input else 3600,
+            self.input.timeouts.max_call_seconds,
         )
         if playback_id not in self.finished_playbacks:
             await self._la(c.stop_playback, c.StopPlaybackInput(self.node, playback_id))
@@ -420,7 +449,6 @@ class CallWorkflow:
         await self._la(c.mute, c.MuteInput(self.node, self.channel_id, direction, True))
 
     async def start_recording(self, option: o.RecordingStartOption) -> None:
-        assert self.input is not None
         if self.recording is not None:
             await self.stop_recording()
         recording_id = workflow.uuid4()
@@ -463,7 +491,6 @@ class CallWorkflow:
     async def http(
         self, uri: str, method: str, body: str, content_type: str, *, signed: bool, wait: bool
     ) -> Any:
-        assert self.input is not None
         seconds = self.input.timeouts.http_seconds
         request = c.HttpRequestInput(
             self.input.customer_id,
@@ -488,6 +515,5 @@ class CallWorkflow:
 
     async def load_flow(self, flow_id: UUID) -> list[dict[str, Any]] | None:
         """The flow's actions; None if it is not one of this customer's flows."""
-        assert self.input is not None
         result = await self._la(c.load_flow, c.LoadFlowInput(self.input.customer_id, flow_id))
         return None if result.error else list(result.actions)

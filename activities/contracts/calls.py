@@ -6,8 +6,8 @@ call workflow (one workflow task per step, no activity task round trip); slow wo
 `activities/calls.py` registers the implementations under the same names.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: results are decoded inside the workflow
+# sandbox, where pydantic could not resolve string annotations such as `dict[str, Any]`.
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -32,6 +32,10 @@ LOAD_FLOW = "calls.load_flow"
 RECORDING_START = "recordings.start"
 RECORDING_STOP = "recordings.stop"
 RECORDING_FINISH = "recordings.finish"
+ACCEPT_INBOUND = "calls.accept_inbound"
+
+# Q.850 cause when refusing a call to a number we do not serve (spec telephony.md §5).
+CAUSE_NO_ROUTE = 3
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,36 @@ class RecordingFinishInput:
     recording_id: UUID
     node: str
     recording_name: str
+
+
+@dataclass(frozen=True)
+class AcceptInboundInput:
+    call_id: UUID
+    channel_id: str
+    node: str
+    caller: str  # the caller's number (From)
+    dialled: str  # the number dialled (To)
+
+
+@dataclass(frozen=True)
+class AcceptInboundResult:
+    """`accepted` False: nobody serves the number; hang up with `cause`."""
+
+    accepted: bool
+    cause: int = 0
+    customer_id: UUID | None = None
+    activeflow_id: UUID | None = None
+    flow_id: UUID | None = None
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)
+    source: dict[str, Any] = field(default_factory=dict)
+    destination: dict[str, Any] = field(default_factory=dict)
+
+
+@activity.defn(name=ACCEPT_INBOUND)
+async def accept_inbound(input: AcceptInboundInput) -> AcceptInboundResult:
+    """Route a new inbound channel by the dialled number: call + activeflow rows (ringing)."""
+    raise NotImplementedError
 
 
 @activity.defn(name=ORIGINATE)

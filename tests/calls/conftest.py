@@ -17,7 +17,8 @@ import httpx
 import orjson
 import pytest
 import sqlalchemy as sa
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
@@ -29,6 +30,7 @@ from telephony.simulator.nodes import NodeSpec, Simulator
 from tests.helpers.ports import free_port
 from voipbin.agents.models import Permission
 from voipbin.auth.principal import Principal, RequestMeta
+from voipbin.bridge.inbound import InboundStarter
 from voipbin.calls.service import CallService
 from voipbin.config import Settings
 from voipbin.customers.models import Customer
@@ -36,8 +38,13 @@ from voipbin.db import transaction
 from voipbin.events.models import OutboxEvent
 from voipbin.services import Services, build_services
 from voipbin.tts.espeak import EspeakTts
-from workflows.call import CallWorkflow
-from workflows.telephony_signals import ARI_EVENT_SIGNAL, AriEventSignal, call_id_for_channel
+from workflows.call import CallResult, CallWorkflow
+from workflows.telephony_signals import (
+    ARI_EVENT_SIGNAL,
+    OUTBOUND_APP_ARG,
+    AriEventSignal,
+    call_id_for_channel,
+)
 
 TIME_SCALE = 0.1
 
@@ -67,6 +74,8 @@ def to_signal(event: AriEvent) -> AriEventSignal | None:
         playback_id=playback.get("id", ""),
         recording_name=recording.get("name", ""),
         args=list(raw.get("args") or []),
+        caller_number=(channel.get("caller") or {}).get("number", ""),
+        exten=(channel.get("dialplan") or {}).get("exten", ""),
     )
 
 
@@ -82,10 +91,11 @@ class CallHarness:
     principal: Principal
     sim: httpx.AsyncClient
 
-    async def result(self, call_id: uuid.UUID) -> Any:
-        return await self.client.get_workflow_handle_for(
-            CallWorkflow.run, f"call:{call_id}"
-        ).result()
+    def handle(self, call_id: uuid.UUID) -> WorkflowHandle[Any, CallResult]:
+        return self.client.get_workflow_handle(f"call:{call_id}", result_type=CallResult)
+
+    async def result(self, call_id: uuid.UUID) -> CallResult:
+        return await self.handle(call_id).result()
 
     async def events(self, resource_id: uuid.UUID) -> list[OutboxEvent]:
         async with self.services.sessions() as session:
@@ -131,9 +141,6 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
     async def pick(channel_id: str) -> str:
         return registry.pick("call").name
 
-    async def no_flows(customer_id: uuid.UUID, flow_id: uuid.UUID) -> list[dict[str, Any]] | None:
-        return None
-
     telephony = Telephony(registry.client, pick)
     impl = CallActivities(
         services.sessions,
@@ -142,20 +149,25 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
         services.http,
         services.url_guard,
         tmp_path / "recordings",
-        no_flows,
+        services.flow_actions,
+        services.route_number,
     )
     client = await services.temporal()
     worker = Worker(client, task_queue=queue, workflows=[CallWorkflow], activities=impl.all())
-    calls = CallService(
-        test_settings, services.sessions, services.temporal, services.limiter, no_flows
-    )
+    calls = services.calls
     stream = EventStream(registry, "voipbin")
+
+    inbound = InboundStarter(client, queue, calls.timeouts())
 
     async def pump(item: Any) -> None:
         if not hasattr(item, "type"):
             return
         signal = to_signal(item)
         if signal is None:
+            return
+        if signal.event_type == "StasisStart" and signal.args[:1] != [OUTBOUND_APP_ARG]:
+            with contextlib.suppress(WorkflowAlreadyStartedError):
+                await inbound(signal)
             return
         handle = client.get_workflow_handle(f"call:{call_id_for_channel(signal.channel_id)}")
         with contextlib.suppress(RPCError):

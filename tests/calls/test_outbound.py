@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.calls.conftest import META, CallHarness
+from voipbin.calls.models import Call
 from voipbin.calls.service import CreateCall
 from workflows.call import CallWorkflow
 
 SOURCE = {"type": "tel", "target": "+15550000001"}
 
 
-async def _call(h: CallHarness, number: str, actions: list[dict[str, object]]) -> object:
+async def _call(h: CallHarness, number: str, actions: list[dict[str, Any]]) -> Call:
     [call] = await h.calls.create(
         h.principal,
         META,
@@ -29,13 +32,13 @@ async def test_answered_call_runs_its_flow_and_hangs_up_normally(call_harness: C
             {"type": "hangup"},
         ],
     )
-    result = await h.result(call.id)  # type: ignore[attr-defined]
+    result = await h.result(call.id)
     assert (result.status, result.hangup_by, result.hangup_reason) == ("hangup", "local", "normal")
-    types = [e.event_type for e in await h.events(call.id)]  # type: ignore[attr-defined]
+    types = [e.event_type for e in await h.events(call.id)]
     assert types[0] == "call_created"
     assert types[-2:] == ["call_terminating", "call_hangup"]
     assert "call_progressing" in types
-    row = await h.calls.get(h.principal, call.id)  # type: ignore[attr-defined]
+    row = await h.calls.get(h.principal, call.id)
     assert row.status == "hangup" and row.tm_progressing is not None and row.tm_hangup
 
 
@@ -43,7 +46,7 @@ async def test_busy_party_gives_busy(call_harness: CallHarness) -> None:
     h = call_harness
     await h.script("+15550001001", [{"busy": True}])
     call = await _call(h, "+15550001001", [{"type": "answer"}])
-    result = await h.result(call.id)  # type: ignore[attr-defined]
+    result = await h.result(call.id)
     assert (result.hangup_by, result.hangup_reason, result.hangup_cause) == ("remote", "busy", 17)
 
 
@@ -51,9 +54,9 @@ async def test_unanswered_party_gives_noanswer(call_harness: CallHarness) -> Non
     h = call_harness
     await h.script("+15550001002", [{"ring": 600}])
     call = await _call(h, "+15550001002", [{"type": "answer"}])
-    result = await h.result(call.id)  # type: ignore[attr-defined]
+    result = await h.result(call.id)
     assert (result.hangup_by, result.hangup_reason) == ("remote", "noanswer")
-    types = [e.event_type for e in await h.events(call.id)]  # type: ignore[attr-defined]
+    types = [e.event_type for e in await h.events(call.id)]
     assert types == ["call_created", "call_ringing", "call_hangup"]
 
 
@@ -72,21 +75,22 @@ async def test_ivr_branch_follows_the_pressed_digit(call_harness: CallHarness) -
                 "id": sales,
                 "type": "variable_set",
                 "option": {"key": "went", "value": "sales"},
-                "next_id": "00000000-0000-0000-0000-000000000002",
+                "next_id": "00000000-0000-0000-0000-00000000a003",
             },
             {"id": support, "type": "variable_set", "option": {"key": "went", "value": "support"}},
-            {"type": "hangup"},
+            {"id": "00000000-0000-0000-0000-00000000a003", "type": "hangup"},
         ],
     )
-    result = await h.result(call.id)  # type: ignore[attr-defined]
+    result = await h.result(call.id)
     assert result.hangup_reason == "normal" and result.errors == []
-    flow_events = await h.events(call.activeflow_id)  # type: ignore[attr-defined]
+    assert call.activeflow_id is not None
+    flow_events = await h.events(call.activeflow_id)
     executed = [
         e.data["current_action"]["type"]
         for e in flow_events
         if e.event_type == "activeflow_updated" and e.data["status"] == "running"
     ]
     assert executed == ["talk", "digits_receive", "hangup"]
-    handle = h.client.get_workflow_handle_for(CallWorkflow.run, f"call:{call.id}")  # type: ignore[attr-defined]
+    handle = h.handle(call.id)
     view = await handle.query(CallWorkflow.view)
     assert view.variables["went"] == "support"

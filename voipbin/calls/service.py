@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -26,11 +26,13 @@ from voipbin.calls.public import activeflow_data, call_data
 from voipbin.config import Settings
 from voipbin.db import SessionFactory, transaction
 from voipbin.errors import Conflict, InvalidInput, NotFound
+from voipbin.events.hub import ConnectionBudget
 from voipbin.events.outbox import emit
+from voipbin.events.service import EventService
+from voipbin.flows.validation import FlowLimits, validate_actions
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.ratelimit import Limit, RateLimiter
 from workflows.call import HANGUP_SIGNAL, CallInput, CallTimeouts, CallWorkflow, HangupRequest
-from workflows.flow_actions import ACTION_OPTIONS, parse_option
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 MAX_DESTINATIONS = 100
@@ -76,25 +78,12 @@ def endpoint_for(destination: dict[str, str]) -> str:
 
 
 def check_actions(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Same option models as createFlow; missing ids are filled (the original does)."""
-    out = []
-    for index, action in enumerate(actions):
-        kind = str(action.get("type", ""))
-        if kind not in ACTION_OPTIONS:
-            raise InvalidInput(f"actions[{index}].type", f"unknown action type {kind!r}")
-        try:
-            parse_option(kind, action.get("option") or {})
-        except Exception as exc:
-            raise InvalidInput(f"actions[{index}].option", str(exc).splitlines()[0]) from exc
-        item = {
-            "id": str(action.get("id") or uuid.uuid4()),
-            "type": kind,
-            "option": dict(action.get("option") or {}),
-        }
-        if action.get("next_id"):
-            item["next_id"] = str(action["next_id"])
-        out.append(item)
-    return out
+    """The createFlow rules (same validator); missing ids are filled, as the original."""
+    checked = validate_actions(actions, FlowLimits())
+    if checked.problems:
+        problem = checked.problems[0]
+        raise InvalidInput(problem.field, problem.message)
+    return checked.actions
 
 
 def call_variables(call: Call, activeflow: Activeflow) -> dict[str, str]:
@@ -134,7 +123,9 @@ class CallService:
         temporal: Callable[[], Awaitable[Client]],
         limiter: RateLimiter,
         load_flow: FlowLoader,
+        events: EventService,
     ) -> None:
+        self._events = events
         self._settings = settings
         self._sessions = sessions
         self._temporal = temporal
@@ -326,6 +317,23 @@ class CallService:
                 before=call_data(call),
             )
         return call
+
+    async def watch(
+        self, principal: Principal, call_id: UUID, budget: ConnectionBudget
+    ) -> AsyncIterator[Call]:
+        """The call now, then again after each of its events, until it is hung up."""
+        call = await self.get(principal, call_id)
+        yield call
+        if call.status == CallStatus.HANGUP:
+            return
+        topic = f"customer_id:{call.customer_id}:call:{call.id}"
+        async for event in self._events.stream(principal, [topic], budget):
+            if not event.event_type.startswith("call_"):
+                continue
+            call = await self.get(principal, call_id)
+            yield call
+            if call.status == CallStatus.HANGUP:
+                return
 
     async def get(self, principal: Principal, call_id: UUID) -> Call:
         async with self._sessions() as session:

@@ -24,9 +24,11 @@ from uuid import UUID
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
+    from activities.contracts import telephony as t
     from workflows.flow_actions import options as o
     from workflows.flow_actions.http import EXECUTORS as HTTP_EXECUTORS
     from workflows.flow_actions.media import DIGITS_VARIABLE
@@ -119,6 +121,7 @@ class CallInput:
     node: str = ""  # incoming: where the channel already is
     channel_id: str = ""  # incoming: Asterisk's channel id
     max_executed_actions: int = 100
+    recordings_dir: str = ".voipbin/recordings"  # where recording files are kept
     flow_id: UUID | None = None
 
 
@@ -295,17 +298,27 @@ class CallWorkflow:
 
     async def _dial(self, input: CallInput) -> None:
         ring = input.timeouts.ring_seconds
-        result = await self._la(
-            c.originate,
-            c.OriginateInput(
-                input.call_id, input.endpoint, str(input.source.get("target", "")), int(ring) or 1
-            ),
-        )
-        if result.error:
-            self.gone, self.cause = True, 0  # never reached the network: dialout/failed
-            self.runner.errors.append(result.error)
+        channel_id = str(input.call_id)
+        try:
+            picked = await self._la(t.pick_node, t.PickNodeInput(channel_id))
+            self.node = picked.node
+            await self._la(
+                t.originate,
+                t.OriginateInput(
+                    self.node,
+                    channel_id,
+                    input.endpoint,
+                    str(input.source.get("target", "")),
+                    int(ring) or 1,
+                    [f"call_id={channel_id}"],
+                ),
+            )
+        except ActivityError as exc:
+            # No healthy node, or the node refused the dial string: it never reached the
+            # network (reason dialout/failed by the cause mapping).
+            self.gone, self.cause = True, 0
+            self.runner.errors.append(f"originate failed: {exc.cause or exc}")
             return
-        self.node = result.node
         deadline = workflow.now() + timedelta(seconds=ring + 1)
         while not (self.answered or self.stopped):
             ringing = self.channel_state in ("Ring", "Ringing") and self.status == "dialing"
@@ -365,6 +378,16 @@ class CallWorkflow:
             fn, arg, start_to_close_timeout=timedelta(seconds=seconds + 5), retry_policy=SLOW_RETRY
         )
 
+    async def _ari(self, fn: Any, arg: Any) -> Any:
+        """A telephony local activity; a channel/playback already gone is not an error."""
+        try:
+            return await self._la(fn, arg)
+        except ActivityError as exc:
+            cause = exc.cause
+            if isinstance(cause, ApplicationError) and cause.type == t.CHANNEL_GONE:
+                return None
+            raise
+
     async def _set_status(self, status: str) -> None:
         await self._la(
             c.set_status,
@@ -373,7 +396,8 @@ class CallWorkflow:
         self.status = status
 
     async def _hangup_channel(self, cause: int) -> None:
-        await self._la(c.hangup_channel, c.HangupChannelInput(self.node, self.channel_id, cause))
+        if self.node:
+            await self._ari(t.hangup, t.HangupInput(self.node, self.channel_id, cause))
 
     async def _end_activeflow(self) -> None:
         await self._la(
@@ -407,7 +431,7 @@ class CallWorkflow:
     async def answer(self) -> None:
         if self.status == "progressing":
             return
-        await self._la(c.answer, c.ChannelInput(self.node, self.channel_id))
+        await self._ari(t.answer, t.ChannelRef(self.node, self.channel_id))
         self.answered = True
         await self._set_status("progressing")
 
@@ -421,7 +445,7 @@ class CallWorkflow:
         self, media: list[str], action: Action, *, wait: bool, stop_on_digit: bool
     ) -> None:
         playback_id = f"call:{action.id}:{self.runner.execute_count}"
-        await self._la(c.play, c.PlayInput(self.node, self.channel_id, media, playback_id))
+        await self._ari(t.play, t.PlayInput(self.node, playback_id, media, self.channel_id))
         if not wait:
             return
         digits_before = self.digit_arrived
@@ -433,12 +457,19 @@ class CallWorkflow:
             self.input.timeouts.max_call_seconds,
         )
         if playback_id not in self.finished_playbacks:
-            await self._la(c.stop_playback, c.StopPlaybackInput(self.node, playback_id))
+            await self._ari(t.stop_playback, t.PlaybackRef(self.node, playback_id))
 
     async def send_dtmf(self, digits: str, duration_ms: int, interval_ms: int) -> None:
         await self._la(
-            c.send_dtmf,
-            c.SendDtmfInput(self.node, self.channel_id, digits, duration_ms, interval_ms),
+            t.send_dtmf,
+            t.SendDtmfInput(
+                self.node,
+                self.channel_id,
+                digits,
+                f"dtmf:{self.input.call_id}:{self.runner.execute_count}",
+                duration_ms,
+                interval_ms,
+            ),
         )
 
     async def request_hangup(self, reason: str) -> None:
@@ -446,14 +477,27 @@ class CallWorkflow:
             self.hangup_requested = reason
 
     async def mute(self, direction: str) -> None:
-        await self._la(c.mute, c.MuteInput(self.node, self.channel_id, direction, True))
+        await self._ari(t.mute, t.MuteInput(self.node, self.channel_id, direction))
 
     async def start_recording(self, option: o.RecordingStartOption) -> None:
         if self.recording is not None:
             await self.stop_recording()
         recording_id = workflow.uuid4()
+        name = f"call_{self.input.call_id}_{recording_id}"
+        await self._ari(
+            t.record,
+            t.RecordInput(
+                self.node,
+                name,
+                self.channel_id,
+                format=option.format or "wav",
+                max_duration_seconds=option.duration,
+                max_silence_seconds=option.end_of_silence,
+                terminate_on=option.end_of_key or "none",
+            ),
+        )
         on_end = option.on_end_flow_id if option.on_end_flow_id != o.NIL_UUID else None
-        name = await self._la(
+        await self._la(
             c.recording_start,
             c.RecordingStartInput(
                 self.input.customer_id,
@@ -461,31 +505,37 @@ class CallWorkflow:
                 self.input.call_id,
                 self.input.activeflow_id,
                 self.node,
-                self.channel_id,
+                name,
                 option.format or "wav",
-                option.duration,
-                option.end_of_silence,
-                option.end_of_key or "none",
                 on_end,
             ),
         )
-        self.recording = (recording_id, str(name))
+        self.recording = (recording_id, name)
 
     async def stop_recording(self) -> None:
-        if self.recording is None or self.input is None:
+        """Stop (if still going), fetch the file into our storage, end the recording."""
+        if self.recording is None:
             return
         recording_id, name = self.recording
         self.recording = None
-        await self._la(c.recording_stop, c.RecordingStopInput(self.node, name))
+        await self._ari(t.stop_recording, t.RecordingRef(self.node, name))
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
                 lambda: name in self.finished_recordings,
                 timeout=self.input.timeouts.recording_wait_seconds,
             )
-        await self._slow(
+        destination = f"{self.input.recordings_dir}/{self.input.customer_id}/{recording_id}.wav"
+        path, size = "", 0
+        try:
+            stored = await self._slow(
+                t.download_recording, t.DownloadRecordingInput(self.node, name, destination), 30
+            )
+            path, size = stored.path, stored.size_bytes
+        except ActivityError as exc:
+            self.runner.errors.append(f"recording {recording_id}: no file: {exc.cause or exc}")
+        await self._la(
             c.recording_finish,
-            c.RecordingFinishInput(self.input.customer_id, recording_id, self.node, name),
-            30,
+            c.RecordingFinishInput(self.input.customer_id, recording_id, path, size),
         )
 
     async def http(

@@ -34,7 +34,9 @@ class InboundStarter:
         task_queue: str = CALLS,
         timeouts: CallTimeouts | None = None,
         max_executed_actions: int = 100,
+        recordings_dir: str = ".voipbin/recordings",
     ) -> None:
+        self.recordings_dir = recordings_dir
         self._client = client
         self.task_queue = task_queue
         self.timeouts = timeouts or CallTimeouts()
@@ -56,6 +58,7 @@ class InboundStarter:
                 node=signal.node,
                 channel_id=signal.channel_id,
                 max_executed_actions=self.max_executed_actions,
+                recordings_dir=self.recordings_dir,
             )
         ]
 

@@ -21,6 +21,7 @@ from voipbin import repository as repo
 from voipbin.activeflows.models import Activeflow
 from voipbin.audit.service import record
 from voipbin.auth.principal import MANAGER_OR_ADMIN, Principal, RequestMeta
+from voipbin.bridge.inbound import InboundStarter
 from voipbin.calls.models import Call, CallStatus
 from voipbin.calls.public import activeflow_data, call_data
 from voipbin.config import Settings
@@ -137,6 +138,17 @@ class CallService:
     @property
     def task_queue(self) -> str:
         return self._settings.calls.task_queue or "calls"
+
+    def inbound_starter(self, client: Client) -> InboundStarter:
+        """The bridge's `on_inbound`, with this process's call settings."""
+        s = self._settings.calls
+        return InboundStarter(
+            client,
+            self.task_queue,
+            self.timeouts(),
+            s.max_executed_actions,
+            str(s.recordings_dir.resolve()),
+        )
 
     def timeouts(self) -> CallTimeouts:
         s = self._settings.calls
@@ -269,6 +281,7 @@ class CallService:
                     channel_id=call.channel_id,
                     max_executed_actions=self._settings.calls.max_executed_actions,
                     flow_id=call.flow_id,
+                    recordings_dir=str(self._settings.calls.recordings_dir.resolve()),
                 ),
                 id=f"call:{call.id}",
                 task_queue=self.task_queue,

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from temporalio.worker import Worker
 
-from workflows.task_queues import WEBHOOKS
+from workflows.call import CallWorkflow
+from workflows.task_queues import CALLS, WEBHOOKS
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 if TYPE_CHECKING:  # the worker's composition needs them; workflow code never does
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # the worker's composition needs them; workflow code never do
     from voipbin.services import Services
     from voipbin.telephony_nodes import AriPool
 
-ALL_WORKFLOWS: list[type[Any]] = [WebhookDeliveryWorkflow]
+ALL_WORKFLOWS: list[type[Any]] = [WebhookDeliveryWorkflow, CallWorkflow]
 
 
 def webhook_activities(services: Services) -> list[Any]:
@@ -37,6 +38,21 @@ def telephony_activities(services: Services, pool: AriPool) -> list[Any]:
     return TelephonyActivities(pool, services.redis).all()
 
 
+def call_activities(services: Services) -> list[Any]:
+    from activities.calls import CallActivities
+    from voipbin.tts.espeak import EspeakTts
+
+    impl = CallActivities(
+        services.sessions,
+        EspeakTts(services.settings.calls.tts_dir.resolve()),
+        services.http,
+        services.url_guard,
+        services.flow_actions,
+        services.route_number,
+    )
+    return impl.all()
+
+
 async def run_workers(settings: Settings) -> None:
     """Runs until cancelled (I/O modules are imported here, never by workflow modules)."""
     from voipbin.events.dispatcher import OutboxDispatcher
@@ -52,6 +68,19 @@ async def run_workers(settings: Settings) -> None:
             activities=webhook_activities(services),
             max_concurrent_activities=200,
         )
+        from voipbin.telephony_nodes import AriPool
+
+        pool = AriPool(settings.ari, services.redis)
+        # Calls: many short local activities per call, so many concurrent tasks.
+        calls_worker = Worker(
+            client,
+            task_queue=settings.calls.task_queue or CALLS,
+            workflows=[CallWorkflow],
+            activities=[*call_activities(services), *telephony_activities(services, pool)],
+            max_concurrent_activities=500,
+            max_concurrent_local_activities=500,
+            max_concurrent_workflow_tasks=200,
+        )
         dispatcher = OutboxDispatcher(
             database_url=settings.database_url,
             sessions=services.sessions,
@@ -61,6 +90,8 @@ async def run_workers(settings: Settings) -> None:
         )
         async with asyncio.TaskGroup() as group:
             group.create_task(worker.run(), name="temporal-worker-webhooks")
+            group.create_task(calls_worker.run(), name="temporal-worker-calls")
+            group.create_task(services.recordings.run_retention(), name="recording-retention")
             group.create_task(dispatcher.run(), name="outbox-dispatcher")
             if settings.ari.run_in_worker:
                 from voipbin.bridge.run import run_bridge_with

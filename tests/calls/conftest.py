@@ -5,6 +5,7 @@ call and telephony activities against PostgreSQL and the simulator."""
 from __future__ import annotations
 
 import asyncio
+import os
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -35,6 +36,7 @@ from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
 from workflows.call import CallResult, CallWorkflow
 
+HISTORIES = Path(__file__).parent.parent / "workflows" / "histories"
 TIME_SCALE = 0.1
 
 
@@ -64,6 +66,16 @@ class CallHarness:
                 .order_by(OutboxEvent.sequence)  # type: ignore[arg-type]
             )
             return list(rows.scalars().all())
+
+    async def keep_history(self, call_id: uuid.UUID, scenario: str) -> None:
+        """With RECORD_HISTORIES=1, write this call's history for the replay test
+        (`tests/workflows/histories/call__<scenario>__v1.json`; never overwrite one)."""
+        if os.environ.get("RECORD_HISTORIES") != "1":
+            return
+        path = HISTORIES / f"call__{scenario}__v1.json"
+        if not path.exists():
+            history = await self.handle(call_id).fetch_history()
+            path.write_text(history.to_json())
 
     async def script(self, address: str, steps: list[dict[str, Any]]) -> None:
         response = await self.sim.put(

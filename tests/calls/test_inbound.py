@@ -76,6 +76,7 @@ async def test_inbound_call_to_our_number_runs_its_flow(call_harness: CallHarnes
     assert (await handle.query(CallWorkflow.view)).variables["got"] == "7"
     types = [e.event_type for e in await h.events(call_id)]
     assert types == ["call_created", "call_progressing", "call_terminating", "call_hangup"]
+    await h.keep_history(call_id, "inbound_flow")
 
 
 async def test_unknown_number_is_refused_with_no_route(call_harness: CallHarness) -> None:
@@ -83,5 +84,6 @@ async def test_unknown_number_is_refused_with_no_route(call_harness: CallHarness
     call_id = await _inbound(h, _number(), [{"wait": 30}])
     result = await _wait_workflow(h, call_id)
     assert result.hangup_cause == 3
+    await h.keep_history(call_id, "inbound_refused")
     async with h.services.sessions() as session:
         assert await session.scalar(sa.select(Call).where(Call.id == call_id)) is None  # type: ignore[arg-type]

@@ -48,6 +48,7 @@ async def test_busy_party_gives_busy(call_harness: CallHarness) -> None:
     call = await _call(h, "+15550001001", [{"type": "answer"}])
     result = await h.result(call.id)
     assert (result.hangup_by, result.hangup_reason, result.hangup_cause) == ("remote", "busy", 17)
+    await h.keep_history(call.id, "busy")
 
 
 async def test_unanswered_party_gives_noanswer(call_harness: CallHarness) -> None:
@@ -94,3 +95,4 @@ async def test_ivr_branch_follows_the_pressed_digit(call_harness: CallHarness) -
     handle = h.handle(call.id)
     view = await handle.query(CallWorkflow.view)
     assert view.variables["went"] == "support"
+    await h.keep_history(call.id, "ivr_branch")

@@ -5,8 +5,8 @@ call and telephony activities against PostgreSQL and the simulator."""
 from __future__ import annotations
 
 import asyncio
-import os
 import contextlib
+import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass

@@ -65,16 +65,22 @@ function Deliveries({ webhookId }: { webhookId: string | null }) {
   const [, replay] = useMutation(Replay);
   const [problems, setProblems] = useState<ApiProblem[]>([]);
   const conn = result.data?.webhookDeliveries;
+  const [notice, setNotice] = useState('');
   const onReplay = async (id: string) => {
     const r = await replay({ id });
     setProblems(problemsOf(r.error));
+    setNotice(r.data ? `Delivery replayed: now ${r.data.replayWebhookDelivery.status.toLowerCase()}.` : '');
     refetch({ requestPolicy: 'network-only' });
   };
   return (
     <section aria-labelledby="h-deliveries">
-      <h2 id="h-deliveries">Deliveries</h2>
+      <div className="toolbar">
+        <h2 id="h-deliveries">Deliveries{webhookId ? ' of the selected endpoint' : ''}</h2>
+        <button type="button" onClick={() => refetch({ requestPolicy: 'network-only' })}>Refresh deliveries</button>
+      </div>
       <ErrorBanner error={result.error} />
       <ErrorBanner problems={problems} />
+      {notice ? <p className="notice" role="status">{notice}</p> : null}
       {conn && conn.totalCount === 0 ? (
         <Empty title="No deliveries yet">Each event sent to an endpoint shows here with every attempt. Use “Send test ping” to try one.</Empty>
       ) : null}

@@ -118,7 +118,23 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
   await page.getByRole('cell', { name: /receiver/ }).waitFor();
   await page.getByRole('button', { name: 'Send test ping', exact: true }).click();
   await page.getByText(/Test ping delivered: HTTP 200/).waitFor();
-  await page.getByRole('button', { name: 'Deliveries' }).click();
+  await page.getByRole('button', { name: 'Deliveries', exact: true }).click();
+  // an event after the endpoint exists is delivered to it, with its attempts, and replays
+  const ev = await gql(
+    'mutation($i:CreateAgentInput!){createAgent(input:$i){id}}',
+    { i: { username: `${AGENT}-hook`, password: 'agent-password-1' } },
+    token,
+  );
+  assert.equal(ev.errors, undefined, JSON.stringify(ev.errors));
+  const delivery = page.locator('details.delivery').filter({ hasText: 'agent_created' }).first();
+  for (let i = 0; i < 100 && !(await delivery.isVisible()); i += 1) {
+    await page.getByRole('button', { name: 'Refresh deliveries' }).click();
+    await page.waitForTimeout(200);
+  }
+  await delivery.locator('summary').click();
+  await delivery.getByText(/Attempt 1: HTTP 200/).waitFor();
+  await delivery.getByRole('button', { name: 'Replay this delivery' }).click();
+  await page.getByText(/Delivery replayed: now/).waitFor();
   await shot(page, 'webhooks');
 
   // audit log: what we just did is there
@@ -149,7 +165,7 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
     sessionStorage.setItem('voipbin.session', JSON.stringify({ ...s, token: 'expired.token.value' }));
   });
   await page.getByRole('link', { name: 'Agents' }).click();
-  await page.getByRole('cell', { name: AGENT, exact: true }).waitFor();
+  await page.getByRole('cell', { name: `${AGENT}-hook`, exact: true }).waitFor();
 
   // a refused refresh (session over) sends you back to sign in, with a reason
   await page.evaluate(() => {

@@ -96,7 +96,7 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
     calls_settings = settings.calls.model_copy(
         update={
             "task_queue": queue,
-            "ring_timeout_seconds": 3.0,
+            "ring_timeout_seconds": 30.0,  # the simulator runs it 10x faster: 3 s
             "hangup_wait_seconds": 3.0,
             "recording_wait_seconds": 3.0,
             "http_timeout_seconds": 1.0,
@@ -112,7 +112,12 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
         reconnect_max_seconds=0.2,
         node_state_ttl_seconds=5.0,
     )
-    test_settings = settings.model_copy(update={"calls": calls_settings, "ari": ari})
+    test_settings = settings.model_copy(update={"calls": calls_settings, "ari": ari}, deep=True)
+    # e2e tests add the API, the dispatcher and webhook deliveries on these same settings
+    test_settings.webhooks.allow_cidrs = ["127.0.0.0/8"]
+    test_settings.webhooks.task_queue = f"webhooks-{uuid.uuid4().hex[:8]}"
+    test_settings.events.poll_interval_seconds = 0.2
+    test_settings.limits.api_per_minute = 100_000
     services = build_services(test_settings)
     pool = AriPool(ari, services.redis)
     client = await services.temporal()

@@ -130,9 +130,9 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             if time.monotonic() - self.last_seen > settings.ws_idle_timeout_seconds:
                 await self.websocket.close(code=CLOSE_IDLE, reason="Idle: no pong received")
                 return
-            with contextlib.suppress(Exception):
-                await self.send_message({"type": "ping"})
-                if self.context.principal is not None and self.connection_acknowledged:
+            if self.connection_acknowledged and self.context.principal is not None:
+                with contextlib.suppress(Exception):
+                    await self.send_message({"type": "ping"})
                     await self.view.connections.refresh(
                         self.context.principal.customer_id, self.connection_id
                     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
@@ -113,3 +114,38 @@ async def test_prune_removes_only_published_events_older_than_retention(
     finally:
         dispatcher.start()
     assert left == {recent_id, stuck.event_id}
+
+
+async def test_a_failed_turn_is_retried_by_the_running_dispatcher(
+    tenant: Tenant, event_services: Services, dispatcher: DispatcherControl
+) -> None:
+    failures = {"left": 1}
+
+    async def flaky(events: Sequence[Envelope]) -> None:  # e.g. Temporal unreachable once
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("temporal unavailable")
+
+    await dispatcher.stop()
+    s = event_services
+    flaky_dispatcher = OutboxDispatcher(database_url=s.settings.database_url,
+                                        sessions=s.sessions, redis=s.redis,
+                                        settings=s.settings.events, on_published=flaky)
+    task = asyncio.create_task(flaky_dispatcher.run())
+    try:
+        event_id = await _emit(s, uuid.UUID(tenant.customer_id), uuid.uuid4())
+        deadline = asyncio.get_running_loop().time() + WAIT
+        published = None
+        while published is None and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+            async with s.sessions() as session:
+                published = (await session.execute(
+                    sa.select(col(OutboxEvent.tm_publish))
+                    .where(col(OutboxEvent.event_id) == event_id)
+                )).scalar_one()
+        assert failures["left"] == 0 and published is not None
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        dispatcher.start()

@@ -111,9 +111,18 @@ class OutboxDispatcher:
         while True:
             try:
                 await self._run_connected()
-            except (OSError, asyncpg.PostgresError, sa.exc.DBAPIError) as exc:
-                log.warning("outbox_dispatcher_reconnecting", error=str(exc))
-                await asyncio.sleep(self._settings.poll_interval_seconds)
+            except Exception as exc:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    # a client library turned our cancellation into its own error
+                    raise asyncio.CancelledError from exc
+                if isinstance(exc, OSError | asyncpg.PostgresError | sa.exc.DBAPIError):
+                    log.warning("outbox_dispatcher_reconnecting", error=str(exc))
+                else:
+                    # Redis or Temporal refused a turn: its rows stay unmarked and are
+                    # published again (same sequence) on the next one.
+                    log.exception("outbox_dispatcher_turn_failed")
+            await asyncio.sleep(self._settings.poll_interval_seconds)
 
     async def connect(self) -> asyncpg.Connection:
         """The connection claims and marks run on (the leader's, once it leads)."""
@@ -141,8 +150,10 @@ class OutboxDispatcher:
                 await self._maybe_prune()
                 if published >= self._settings.batch_size:
                     continue
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._settings.poll_interval_seconds)
+                    async with asyncio.timeout(self._settings.poll_interval_seconds):
+                        await self._wake.wait()
                 if conn.is_closed():
                     raise OSError("dispatcher connection lost")
         finally:

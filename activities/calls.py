@@ -21,6 +21,7 @@ from voipbin.calls.rules import STATUS_EVENT, can_move
 from voipbin.calls.service import call_variables
 from voipbin.customers.models import Customer
 from voipbin.db import SessionFactory, transaction, utcnow
+from voipbin.errors import DomainError
 from voipbin.events.outbox import emit
 from voipbin.recordings.models import Recording, RecordingStatus
 from voipbin.tts import TextToSpeech, TtsError
@@ -41,7 +42,9 @@ class CallActivities:
         guard: UrlGuard,
         load_flow_actions: Callable[[UUID, UUID], Awaitable[list[dict[str, Any]] | None]],
         route_number: Callable[[str], Awaitable[tuple[UUID, UUID | None] | None]],
+        place: Callable[[c.PlaceCallsInput], Awaitable[list[UUID]]],
     ) -> None:
+        self.place = place
         self.sessions = sessions
         self.tts = tts
         self.http = http
@@ -60,6 +63,7 @@ class CallActivities:
             self.load_flow,
             self.recording_start,
             self.recording_finish,
+            self.place_calls,
         ]
 
     # -- inbound -------------------------------------------------------------------------
@@ -134,6 +138,13 @@ class CallActivities:
     # -- ARI -----------------------------------------------------------------------------
 
     # -- rows + events -------------------------------------------------------------------
+
+    @activity.defn(name=c.PLACE_CALLS)
+    async def place_calls(self, input: c.PlaceCallsInput) -> c.PlaceCallsResult:
+        try:
+            return c.PlaceCallsResult(await self.place(input))
+        except DomainError as exc:  # a bad destination in the flow: the action fails
+            return c.PlaceCallsResult(error=exc.message)
 
     @activity.defn(name=c.SET_STATUS)
     async def set_status(self, input: c.SetStatusInput) -> c.CallRow:

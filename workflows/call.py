@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
     from activities.contracts import telephony as t
     from workflows.flow_actions import options as o
+    from workflows.flow_actions.calling import EXECUTORS as CALLING_EXECUTORS
     from workflows.flow_actions.http import EXECUTORS as HTTP_EXECUTORS
     from workflows.flow_actions.media import DIGITS_VARIABLE
     from workflows.flow_actions.media import EXECUTORS as MEDIA_EXECUTORS
@@ -39,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
 
 NIL = UUID(int=0)
 HANGUP_SIGNAL = "hangup"
+CONNECT_LEG_SIGNAL = "connect_leg"
 STOP_FLOW_SIGNAL = "stop_activeflow"
 
 LOCAL = timedelta(seconds=10)
@@ -53,7 +55,7 @@ SLOW_RETRY = RetryPolicy(
     maximum_attempts=5,
 )
 
-CALL_EXECUTORS: dict[str, Executor] = {**MEDIA_EXECUTORS, **HTTP_EXECUTORS}
+CALL_EXECUTORS: dict[str, Executor] = {**MEDIA_EXECUTORS, **HTTP_EXECUTORS, **CALLING_EXECUTORS}
 
 # Platform hangup: reason → Q.850 cause (spec telephony.md §5).
 REASON_CAUSE = {
@@ -122,6 +124,8 @@ class CallInput:
     channel_id: str = ""  # incoming: Asterisk's channel id
     max_executed_actions: int = 100
     recordings_dir: str = ".voipbin/recordings"  # where recording files are kept
+    master_call_id: UUID | None = None
+    connect_leg: bool = False  # placed by a master's `connect`: no flow, reports to it
     flow_id: UUID | None = None
 
 
@@ -137,6 +141,17 @@ class CallResult:
 @dataclass(frozen=True)
 class HangupRequest:
     reason: str = "normal"
+
+
+@dataclass(frozen=True)
+class LegEvent:
+    """A connect leg tells its master it answered, or that it is gone."""
+
+    call_id: UUID
+    channel_id: str
+    answered: bool
+    gone: bool = False
+    cause: int = 0
 
 
 @dataclass
@@ -169,6 +184,8 @@ class CallWorkflow:
         self.digit_arrived = 0
         self.collecting_digits = False
         self.recording: tuple[UUID, str] | None = None
+        self.legs: dict[UUID, LegEvent] = {}
+        self.chained: list[UUID] = []  # hung up with this call (`call` with chained)
         self.started_recordings = 0
         self.uuid_counter = 0
         self.input: CallInput = input
@@ -221,6 +238,12 @@ class CallWorkflow:
     def hangup(self, request: HangupRequest) -> None:
         if self.hangup_requested is None:
             self.hangup_requested = request.reason
+
+    @workflow.signal(name=CONNECT_LEG_SIGNAL)
+    def connect_leg(self, event: LegEvent) -> None:
+        previous = self.legs.get(event.call_id)
+        if previous is None or not previous.gone:
+            self.legs[event.call_id] = event
 
     @workflow.signal(name=STOP_FLOW_SIGNAL)
     def stop_flow(self) -> None:
@@ -288,6 +311,8 @@ class CallWorkflow:
         )
         if input.direction == "outgoing":
             await self._dial(input)
+        if input.connect_leg:
+            return await self._run_leg(input)
         if not self.stopped and (input.direction == "incoming" or self.answered):
             if self.answered:
                 await self._set_status("progressing")
@@ -296,12 +321,133 @@ class CallWorkflow:
         await self._end_activeflow()
         return await self._finish(input)
 
+    async def _run_leg(self, input: CallInput) -> CallResult:
+        """A connect leg: answered → tell the master and stay until one side hangs up."""
+        if self.answered and not self.stopped:
+            await self._set_status("progressing")
+            await self._tell_master(LegEvent(input.call_id, self.channel_id, True))
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: self.stopped, timeout=input.timeouts.max_call_seconds
+                )
+        await self._end_activeflow()
+        result = await self._finish(input)
+        await self._tell_master(
+            LegEvent(input.call_id, self.channel_id, self.answered, True, result.hangup_cause)
+        )
+        return result
+
+    async def _tell_master(self, event: LegEvent) -> None:
+        if self.input.master_call_id is None:
+            return
+        handle = workflow.get_external_workflow_handle(f"call:{self.input.master_call_id}")
+        with contextlib.suppress(Exception):  # the master is gone: nobody to tell
+            await handle.signal(CONNECT_LEG_SIGNAL, event)
+
+    async def _hang_up_call(self, call_id: UUID) -> None:
+        handle = workflow.get_external_workflow_handle(f"call:{call_id}")
+        with contextlib.suppress(Exception):  # already ended
+            await handle.signal(HANGUP_SIGNAL, HangupRequest("normal"))
+
+    async def connect(
+        self, source: dict[str, Any], destinations: list[dict[str, Any]], action: Action
+    ) -> None:
+        """Dial `destinations` on this call's node, bridge the first that answers with
+        this call and stay bridged until either side leaves (then the flow goes on)."""
+        await self.answer()
+        key = f"connect:{self.input.call_id}:{action.id}:{self.runner.execute_count}"
+        placed = await self._slow(
+            c.place_calls,
+            c.PlaceCallsInput(
+                self.input.customer_id,
+                key,
+                source or self.input.source,
+                destinations,
+                self.input.call_id,
+                True,
+                self.node,
+            ),
+            30,
+        )
+        if placed.error:
+            raise ActionFailed(placed.error)
+        legs = set(placed.call_ids)
+
+        def answered() -> LegEvent | None:
+            return next(
+                (e for i, e in self.legs.items() if i in legs and e.answered and not e.gone), None
+            )
+
+        def all_gone() -> bool:
+            return all(i in self.legs and self.legs[i].gone for i in legs)
+
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: answered() is not None or all_gone() or self.stopped,
+                timeout=self.input.timeouts.ring_seconds + 5,
+            )
+        winner = answered()
+        for leg in legs:
+            if winner is None or leg != winner.call_id:
+                await self._hang_up_call(leg)  # the others stop ringing
+        if winner is None:
+            if self.stopped:
+                raise FlowStopped("hangup")
+            return  # nobody answered: the master's flow goes on (the original's intent)
+        bridge_id = f"{self.input.call_id}-connect"
+        await self._ari(t.bridge_create, t.BridgeCreateInput(self.node, bridge_id))
+        await self._ari(
+            t.bridge_add,
+            t.BridgeMembersInput(self.node, bridge_id, [self.channel_id, winner.channel_id]),
+        )
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self.stopped or self.legs[winner.call_id].gone,
+                timeout=self.input.timeouts.max_call_seconds,
+            )
+        await self._ari(t.bridge_delete, t.BridgeRef(self.node, bridge_id))
+        if self.stopped:
+            await self._hang_up_call(winner.call_id)  # chained: hung up with the master
+            raise FlowStopped("hangup")
+
+    async def place_independent(
+        self,
+        source: dict[str, Any],
+        destinations: list[dict[str, Any]],
+        flow_id: UUID | None,
+        actions: list[dict[str, Any]],
+        chained: bool,
+    ) -> None:
+        """`call`: new outgoing calls running their own flow; the flow does not wait."""
+        key = f"call:{self.input.call_id}:{self.runner.execute_count}"
+        placed = await self._slow(
+            c.place_calls,
+            c.PlaceCallsInput(
+                self.input.customer_id,
+                key,
+                source or self.input.source,
+                destinations,
+                self.input.call_id if chained else None,
+                False,
+                "",
+                flow_id,
+                actions,
+            ),
+            30,
+        )
+        if placed.error:
+            raise ActionFailed(placed.error)
+        if chained:
+            self.chained.extend(placed.call_ids)
+
     async def _dial(self, input: CallInput) -> None:
         ring = input.timeouts.ring_seconds
         channel_id = str(input.call_id)
         try:
-            picked = await self._la(t.pick_node, t.PickNodeInput(channel_id))
-            self.node = picked.node
+            if input.node:  # a connect leg goes where its master is, to be bridged
+                self.node = input.node
+            else:
+                self.node = (await self._la(t.pick_node, t.PickNodeInput(channel_id))).node
             await self._la(
                 t.originate,
                 t.OriginateInput(
@@ -360,6 +506,8 @@ class CallWorkflow:
             c.SetStatusInput(input.call_id, input.customer_id, "hangup", by, reason, self.cause),
         )
         self.status = "hangup"
+        for chained in self.chained:
+            await self._hang_up_call(chained)
         return CallResult("hangup", by, reason, self.cause, list(self.runner.errors))
 
     async def _wait_gone(self, seconds: float) -> None:

@@ -49,6 +49,7 @@ def call_activities(services: Services) -> list[Any]:
         services.url_guard,
         services.flow_actions,
         services.route_number,
+        services.calls.place,
     )
     return impl.all()
 

@@ -23,6 +23,7 @@ LOAD_FLOW = "calls.load_flow"
 RECORDING_START = "recordings.start"
 RECORDING_FINISH = "recordings.finish"
 ACCEPT_INBOUND = "calls.accept_inbound"
+PLACE_CALLS = "calls.place"
 
 # Q.850 cause when refusing a call to a number we do not serve (spec telephony.md §5).
 CAUSE_NO_ROUTE = 3
@@ -131,6 +132,29 @@ class RecordingFinishInput:
 
 
 @dataclass(frozen=True)
+class PlaceCallsInput:
+    """New outgoing legs from a flow action (`connect`, `call`), as createCall makes them.
+
+    `key` names the action execution: a retried activity places the same call ids."""
+
+    customer_id: UUID
+    key: str
+    source: dict[str, Any]
+    destinations: list[dict[str, Any]]
+    master_call_id: UUID | None = None
+    connect: bool = False  # a connect leg: no flow, reports to its master, same node
+    node: str = ""
+    flow_id: UUID | None = None
+    actions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlaceCallsResult:
+    call_ids: list[UUID] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class AcceptInboundInput:
     call_id: UUID
     channel_id: str
@@ -157,6 +181,12 @@ class AcceptInboundResult:
 @activity.defn(name=ACCEPT_INBOUND)
 async def accept_inbound(input: AcceptInboundInput) -> AcceptInboundResult:
     """Route a new inbound channel by the dialled number: call + activeflow rows (ringing)."""
+    raise NotImplementedError
+
+
+@activity.defn(name=PLACE_CALLS)
+async def place_calls(input: PlaceCallsInput) -> PlaceCallsResult:
+    """Rows + CallWorkflows for each destination; a bad destination is a result error."""
     raise NotImplementedError
 
 

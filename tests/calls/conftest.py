@@ -131,6 +131,7 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
             services.url_guard,
             services.flow_actions,
             services.route_number,
+            services.calls.place,
         ).all(),
     ]
     worker = Worker(client, task_queue=queue, workflows=[CallWorkflow], activities=activities)

@@ -17,6 +17,7 @@ from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from activities.contracts.calls import PlaceCallsInput
 from voipbin import repository as repo
 from voipbin.activeflows.models import Activeflow
 from voipbin.audit.service import record
@@ -259,6 +260,7 @@ class CallService:
         extra: dict[str, str],
         *,
         node: str = "",
+        connect_leg: bool = False,
     ) -> None:
         client = await self._temporal()
         variables = {**extra, **call_variables(call, flow)}
@@ -282,10 +284,88 @@ class CallService:
                     max_executed_actions=self._settings.calls.max_executed_actions,
                     flow_id=call.flow_id,
                     recordings_dir=str(self._settings.calls.recordings_dir.resolve()),
+                    master_call_id=call.master_call_id,
+                    connect_leg=connect_leg,
                 ),
                 id=f"call:{call.id}",
                 task_queue=self.task_queue,
             )
+
+    async def place(self, input: PlaceCallsInput) -> list[UUID]:
+        """Outgoing legs placed by a flow action (`connect`, `call`): same rows and
+        workflows as createCall; ids derive from the action execution (`key`), so a
+        retried activity places nothing twice."""
+        source = check_address("source", input.source, dialable=False)
+        destinations = [
+            check_address(f"destinations[{i}]", d, dialable=True)
+            for i, d in enumerate(input.destinations)
+        ]
+        if input.connect:
+            actions: list[dict[str, Any]] = []
+        else:
+            data = CreateCall(source, destinations, input.flow_id, input.actions or [])
+            actions = await self._actions(input.customer_id, data)
+        ids = [uuid.uuid5(IDEM_NAMESPACE, f"{input.key}:{i}") for i in range(len(destinations))]
+        placed: list[tuple[Call, Activeflow]] = []
+        async with transaction(self._sessions) as session:
+            for call_id, destination in zip(ids, destinations, strict=True):
+                call = await session.get(Call, call_id)
+                if call is not None:  # a retry after the commit
+                    flow = await session.get(Activeflow, call.activeflow_id)
+                    assert flow is not None
+                    placed.append((call, flow))
+                    continue
+                call = Call(
+                    id=call_id,
+                    customer_id=input.customer_id,
+                    flow_id=input.flow_id,
+                    source=source,
+                    destination=destination,
+                    channel_id=str(call_id),
+                    direction="outgoing",
+                    master_call_id=input.master_call_id,
+                )
+                flow = Activeflow(
+                    customer_id=input.customer_id,
+                    flow_id=input.flow_id,
+                    reference_type="call",
+                    reference_id=call_id,
+                    actions=actions,
+                )
+                call.activeflow_id = flow.id
+                session.add(call)
+                session.add(flow)
+                await session.flush()
+                await emit(
+                    session,
+                    customer_id=call.customer_id,
+                    event_type="call_created",
+                    resource_type="call",
+                    resource_id=call.id,
+                    data=call_data(call),
+                )
+                await emit(
+                    session,
+                    customer_id=flow.customer_id,
+                    event_type="activeflow_created",
+                    resource_type="activeflow",
+                    resource_id=flow.id,
+                    data=activeflow_data(flow),
+                )
+                placed.append((call, flow))
+            if input.master_call_id is not None:
+                master = await session.get(Call, input.master_call_id, with_for_update=True)
+                if master is not None:
+                    known = set(master.chained_call_ids)
+                    master.chained_call_ids = [
+                        *master.chained_call_ids,
+                        *(str(i) for i in ids if str(i) not in known),
+                    ]
+        for call, flow in placed:
+            await self.start_workflow(
+                call, flow, actions, {}, node=input.node, connect_leg=input.connect
+            )
+        return ids
 
     async def _actions(self, customer_id: UUID, data: CreateCall) -> list[dict[str, Any]]:
         if data.flow_id is not None:

@@ -51,6 +51,7 @@ class CallHarness:
     customer_id: uuid.UUID
     principal: Principal
     sim: httpx.AsyncClient
+    workers: list[Any]
 
     def handle(self, call_id: uuid.UUID) -> WorkflowHandle[Any, CallResult]:
         return self.client.get_workflow_handle(f"call:{call_id}", result_type=CallResult)
@@ -76,6 +77,16 @@ class CallHarness:
         if not path.exists():
             history = await self.handle(call_id).fetch_history()
             path.write_text(history.to_json())
+
+    async def restart_worker(self, down_seconds: float) -> None:
+        """Stop the calls worker (as a crash would: its workflows stay open), wait, start
+        a fresh one that replays them."""
+        worker, task, new_worker = self.workers
+        await worker.shutdown()
+        await task
+        await asyncio.sleep(down_seconds)
+        fresh = new_worker()
+        self.workers[:2] = [fresh, asyncio.create_task(fresh.run())]
 
     async def script(self, address: str, steps: list[dict[str, Any]]) -> None:
         response = await self.sim.put(
@@ -148,12 +159,27 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
         session.add(customer)
     principal = Principal(customer.id, Permission.CUSTOMER_ADMIN)
     sim = httpx.AsyncClient(base_url=f"http://127.0.0.1:{specs[0].port}")
+
+    def new_worker() -> Worker:
+        return Worker(client, task_queue=queue, workflows=[CallWorkflow], activities=activities)
+
     task = asyncio.create_task(worker.run())
+    harness = CallHarness(
+        test_settings,
+        services,
+        simulator,
+        specs,
+        calls,
+        client,
+        customer.id,
+        principal,
+        sim,
+        [worker, task, new_worker],
+    )
     try:
-        yield CallHarness(
-            test_settings, services, simulator, specs, calls, client, customer.id, principal, sim
-        )
+        yield harness
     finally:
+        worker, task = harness.workers[0], harness.workers[1]
         await worker.shutdown()
         for running in (task, bridge_task):
             running.cancel()

@@ -566,6 +566,10 @@ class CallWorkflow:
 
     async def wait_for(self, predicate: Any, seconds: float) -> bool:
         """True if `predicate` came true; False on timeout. Raises FlowStopped on hangup."""
+        if seconds <= 0:  # no timer: a zero wait only looks at the state once
+            if self.stopped:
+                raise FlowStopped("hangup")
+            return bool(predicate())
         try:
             await workflow.wait_condition(
                 lambda: predicate() or self.stopped, timeout=max(seconds, 0.001)

@@ -1,0 +1,321 @@
+"""Calls end to end: createCall latency, sustained call set-ups through Temporal beside the
+raw limit of the same server and one worker, live calls held with RSS per 1,000, and
+flow action step latency.
+
+    PYTHONPATH=. DATABASE_URL=<migrated db> REDIS_URL=... TEMPORAL_ADDRESS=... \
+        .venv/bin/python bench/calls.py
+
+Knobs (environment): BENCH_CREATE (createCall requests, 200), BENCH_SETUPS (calls for the
+set-up rate, 200), BENCH_RAW (raw workflows, 300), BENCH_LIVE (calls held, 1000),
+BENCH_STEPS (actions in the step-latency flow, 30). Prints figures; asserts nothing.
+The simulator runs in its own process (its RSS is reported apart); API, bridge and the
+calls worker share this one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import sqlalchemy as sa
+from sqlmodel import col
+from temporalio import activity, workflow
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.calls import CallActivities
+from activities.telephony import TelephonyActivities
+from resolvers.http import create_app
+from tests.api.conftest import Api, new_tenant
+from tests.helpers.events import served
+from tests.helpers.ports import free_port
+from voipbin.activeflows.models import Activeflow
+from voipbin.bridge.run import TelephonyBridge
+from voipbin.calls.models import Call
+from voipbin.config import AriSettings, Settings
+from voipbin.logging import configure_logging
+from voipbin.seed import create_platform_admin
+from voipbin.services import build_services
+from voipbin.telephony_nodes import AriPool
+from voipbin.tts.espeak import EspeakTts
+from workflows.call import CallWorkflow
+
+ROOT = Path(__file__).resolve().parents[1]
+CREATE = int(os.environ.get("BENCH_CREATE", "200"))
+SETUPS = int(os.environ.get("BENCH_SETUPS", "200"))
+RAW = int(os.environ.get("BENCH_RAW", "300"))
+LIVE = int(os.environ.get("BENCH_LIVE", "1000"))
+STEPS = int(os.environ.get("BENCH_STEPS", "30"))
+CONCURRENCY = 20
+
+CREATE_CALL = "mutation($i:CreateCallInput!){createCall(input:$i){id}}"
+
+
+def pct(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+# -- the raw limit: start → one activity → one signal → complete ---------------------------
+
+
+@activity.defn(name="bench.noop")
+async def noop(value: str) -> str:
+    return value
+
+
+@workflow.defn(name="BenchRawWorkflow", sandboxed=False)
+class RawWorkflow:
+    def __init__(self) -> None:
+        self.signalled = False
+
+    @workflow.signal
+    def go(self) -> None:
+        self.signalled = True
+
+    @workflow.run
+    async def run(self, value: str) -> str:
+        await workflow.execute_activity(noop, value, start_to_close_timeout=timedelta(seconds=10))
+        await workflow.wait_condition(lambda: self.signalled)
+        return value
+
+
+async def raw_rate(client: Client) -> float:
+    queue = f"bench-raw-{uuid.uuid4().hex[:6]}"
+    async with Worker(client, task_queue=queue, workflows=[RawWorkflow], activities=[noop]):
+        semaphore = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(i: int) -> None:
+            async with semaphore:
+                handle = await client.start_workflow(
+                    RawWorkflow.run, str(i), id=f"bench-raw-{queue}-{i}", task_queue=queue
+                )
+                await handle.signal(RawWorkflow.go)
+                await handle.result()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(RAW)))
+        return RAW / (time.perf_counter() - started)
+
+
+# -- the stack ---------------------------------------------------------------------------
+
+
+async def main() -> None:
+    configure_logging("warning", False)
+    port = free_port()
+    node = f"call-{uuid.uuid4().hex[:6]}"
+    sim = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "telephony.simulator",
+            "--nodes",
+            f"{node}:{port}",
+            "--answer-delay",
+            "0.2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = Settings()
+    settings = base.model_copy(
+        deep=True,
+        update={
+            "ari": AriSettings(
+                nodes=f"call:{node}=http://127.0.0.1:{port}",
+                probe_interval_seconds=0.2,
+                node_state_ttl_seconds=10.0,
+            )
+        },
+    )
+    settings.calls.task_queue = f"calls-bench-{uuid.uuid4().hex[:6]}"
+    settings.calls.tts_dir = ROOT / ".voipbin" / "tts"
+    settings.limits.call_create_per_minute = 1_000_000
+    settings.limits.api_per_minute = 1_000_000
+    services = build_services(settings)
+    pool = AriPool(settings.ari, services.redis)
+    client = await services.temporal()
+    activities = [
+        *TelephonyActivities(pool, services.redis).all(),
+        *CallActivities(
+            services.sessions,
+            EspeakTts(settings.calls.tts_dir),
+            services.http,
+            services.url_guard,
+            services.flow_actions,
+            services.route_number,
+            services.calls.place,
+        ).all(),
+    ]
+    worker = Worker(
+        client,
+        task_queue=settings.calls.task_queue,
+        workflows=[CallWorkflow],
+        activities=activities,
+        max_concurrent_local_activities=500,
+        max_concurrent_workflow_tasks=200,
+        max_concurrent_activities=500,
+    )
+    bridge = TelephonyBridge(
+        pool, services.sessions, client, on_inbound=services.calls.inbound_starter(client)
+    )
+    tasks = [asyncio.create_task(worker.run()), asyncio.create_task(bridge.run())]
+    me = psutil.Process()
+    try:
+        async with asyncio.timeout(30):
+            while not await pool.dispatcher.healthy("call"):
+                await asyncio.sleep(0.1)
+        async with (
+            served(create_app(settings, services)) as url,
+            httpx.AsyncClient(base_url=url, timeout=60) as http,
+        ):
+            api = Api(http)
+            root_user = f"root-{uuid.uuid4().hex[:6]}"
+            await create_platform_admin(settings, root_user, "root-password-123")
+            root = f"Bearer {(await api.login(root_user, 'root-password-123'))['token']}"
+            tenant = await new_tenant(api, root)
+
+            def request(actions: list[dict[str, Any]], n: int) -> dict[str, Any]:
+                return {
+                    "i": {
+                        "source": {"type": "TEL", "target": "+15550000001"},
+                        "destinations": [{"type": "TEL", "target": f"+1555{n:07d}"}],
+                        "actions": actions,
+                    }
+                }
+
+            # 1. createCall latency (sequential, to response)
+            latencies = []
+            ids: list[str] = []
+            for n in range(CREATE):
+                started = time.perf_counter()
+                body = await api.ok(CREATE_CALL, request([{"type": "hangup"}], n), auth=tenant.auth)
+                latencies.append((time.perf_counter() - started) * 1000)
+                ids.append(body["createCall"][0]["id"])
+            print(
+                f"createCall to response: p50 {pct(latencies, 0.5):.1f} ms, "
+                f"p99 {pct(latencies, 0.99):.1f} ms ({CREATE} sequential)"
+            )
+            await wait_hung_up(services, ids)
+
+            # 2. sustained set-ups: API → Temporal → simulator → answered → hangup done
+            semaphore = asyncio.Semaphore(CONCURRENCY)
+            setup_ids: list[str] = []
+
+            async def place(n: int) -> None:
+                async with semaphore:
+                    body = await api.ok(
+                        CREATE_CALL, request([{"type": "hangup"}], 100_000 + n), auth=tenant.auth
+                    )
+                    setup_ids.append(body["createCall"][0]["id"])
+
+            started = time.perf_counter()
+            await asyncio.gather(*(place(n) for n in range(SETUPS)))
+            await wait_hung_up(services, setup_ids)
+            rate = SETUPS / (time.perf_counter() - started)
+            raw = await raw_rate(client)
+            print(
+                f"call set-ups (create → answered → flow → hangup stored): {rate:.1f}/s; "
+                f"raw limit of this Temporal + one worker (start → activity → signal → "
+                f"complete): {raw:.1f}/s; ratio {rate / raw:.2f}"
+            )
+
+            # 3. live calls held, RSS per 1,000
+            rss_before = me.memory_info().rss
+            sim_before = psutil.Process(sim.pid).memory_info().rss
+            live_ids: list[str] = []
+
+            async def hold(n: int) -> None:
+                async with semaphore:
+                    body = await api.ok(
+                        CREATE_CALL,
+                        request(
+                            [{"type": "sleep", "option": {"duration": 3_600_000}}], 200_000 + n
+                        ),
+                        auth=tenant.auth,
+                    )
+                    live_ids.append(body["createCall"][0]["id"])
+
+            started = time.perf_counter()
+            await asyncio.gather(*(hold(n) for n in range(LIVE)))
+            await wait_status(services, live_ids, "progressing")
+            held = time.perf_counter() - started
+            rss = (me.memory_info().rss - rss_before) / LIVE * 1000 / 2**20
+            sim_rss = (psutil.Process(sim.pid).memory_info().rss - sim_before) / LIVE * 1000 / 2**20
+            print(
+                f"live calls held: {LIVE} (set up in {held:.1f} s); RSS per 1,000 live calls: "
+                f"API+bridge+worker {rss:.1f} MiB, simulator {sim_rss:.1f} MiB"
+            )
+            for call_id in live_ids:
+                with contextlib.suppress(Exception):
+                    await client.get_workflow_handle(f"call:{call_id}").terminate("bench done")
+
+            # 4. flow action step latency: consecutive call-engine actions
+            body = await api.ok(
+                CREATE_CALL,
+                request(
+                    [{"type": "sleep", "option": {"duration": 0}} for _ in range(STEPS)]
+                    + [{"type": "hangup"}],
+                    300_000,
+                ),
+                auth=tenant.auth,
+            )
+            call_id = body["createCall"][0]["id"]
+            await wait_hung_up(services, [call_id])
+            steps = await step_latencies(services, call_id)
+            print(
+                f"flow action step latency (action → next action): p50 {pct(steps, 0.5):.1f} ms, "
+                f"p99 {pct(steps, 0.99):.1f} ms over {len(steps)} steps"
+            )
+    finally:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        await pool.aclose()
+        await services.close()
+        sim.terminate()
+        sim.wait(10)
+
+
+async def wait_status(services: Any, ids: list[str], status: str) -> None:
+    uuids = [uuid.UUID(i) for i in ids]
+    while True:
+        async with services.sessions() as session:
+            done = await session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Call)
+                .where(col(Call.id).in_(uuids), col(Call.status) == status)
+            )
+        if done >= len(ids):
+            return
+        await asyncio.sleep(0.2)
+
+
+async def wait_hung_up(services: Any, ids: list[str]) -> None:
+    await wait_status(services, ids, "hangup")
+
+
+async def step_latencies(services: Any, call_id: str) -> list[float]:
+    async with services.sessions() as session:
+        call = await session.get(Call, uuid.UUID(call_id))
+        flow = await session.get(Activeflow, call.activeflow_id)
+    times = [datetime.fromisoformat(a["tm_execute"]) for a in flow.executed_actions]
+    return [(b - a).total_seconds() * 1000 for a, b in itertools.pairwise(times)]
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -34,6 +35,13 @@ __all__ = ["free_port"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # `timeout`, CI cancellation and IDE stop buttons send SIGTERM, which by default ends
+    # pytest on the spot and orphans the servers below (PostgreSQL is daemonized, the
+    # others live in their own sessions). As an interrupt, pytest still tears the
+    # session fixtures down.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+
     # pytest-alembic 0.13 binds its built-in tests to tests/conftest.py (this file) and
     # its collector crashes on pytest 9 (`_nodeid` no longer exists) even when its tests
     # are not requested, which would break collection of every test. Unless
@@ -45,6 +53,10 @@ def pytest_configure(config: pytest.Config) -> None:
         option.pytest_alembic_tests_path = option.pytest_alembic_tests_path or (
             "tests/pytest-alembic-not-requested"
         )
+
+
+def _terminate_as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,8 @@ from voipbin.services import Services, build_services
 async def _raw(base_url: str, auth: str) -> tuple[ClientConnection, dict[str, object]]:
     """Connects and sends connection_init; returns the socket and the first answer."""
     conn = await connect(base_url.replace("http", "ws") + "/graphql",
-                         subprotocols=["graphql-transport-ws"], max_queue=1)  # type: ignore[list-item]
+                         subprotocols=["graphql-transport-ws"], max_queue=1,
+                         ping_interval=None)  # only the server's protocol pings matter here  # type: ignore[list-item]
     await conn.send(json.dumps({"type": "connection_init", "payload": {"authorization": auth}}))
     try:
         first = json.loads(await asyncio.wait_for(conn.recv(), WAIT))
@@ -111,8 +112,8 @@ async def test_slow_consumer_is_disconnected_with_4413(
     await conn.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
         "query": EVENTS, "variables": {"topics": [f"customer_id:{customer_id}:flood"]}}}))
     await asyncio.sleep(0.2)  # the subscription registers; the client then never reads
-    filler = "x" * 2000
-    for _ in range(10):
+    filler = "x" * 5_000  # enough bytes to fill the socket buffers on both sides
+    for _ in range(6):
         async with transaction(services.sessions) as session:
             for _ in range(500):
                 await emit(session, customer_id=customer_id, event_type="flood_updated",

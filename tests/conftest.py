@@ -42,18 +42,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _terminate_as_interrupt)
 
-    # pytest-alembic 0.13 binds its built-in tests to tests/conftest.py (this file) and
-    # its collector crashes on pytest 9 (`_nodeid` no longer exists) even when its tests
-    # are not requested, which would break collection of every test. Unless
-    # `--test-alembic` asks for them, bind them to a path that is never collected.
-    option = config.option
-    if hasattr(option, "pytest_alembic_tests_path") and not getattr(
-        option, "pytest_alembic_registration_enabled", False
-    ):
-        option.pytest_alembic_tests_path = option.pytest_alembic_tests_path or (
-            "tests/pytest-alembic-not-requested"
-        )
-
 
 def _terminate_as_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")

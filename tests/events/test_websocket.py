@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from resolvers.http import create_app
 from resolvers.ws import CLOSE_IDLE, CLOSE_SLOW_CONSUMER, CLOSE_TOO_MANY_CONNECTIONS
@@ -23,9 +24,10 @@ from voipbin.services import Services, build_services
 
 async def _raw(base_url: str, auth: str) -> tuple[ClientConnection, dict[str, object]]:
     """Connects and sends connection_init; returns the socket and the first answer."""
+    # no client-side WebSocket pings: only the server's protocol pings matter here
     conn = await connect(base_url.replace("http", "ws") + "/graphql",
-                         subprotocols=["graphql-transport-ws"], max_queue=1,
-                         ping_interval=None)  # only the server's protocol pings matter here  # type: ignore[list-item]
+                         subprotocols=[Subprotocol("graphql-transport-ws")], max_queue=1,
+                         ping_interval=None)
     await conn.send(json.dumps({"type": "connection_init", "payload": {"authorization": auth}}))
     try:
         first = json.loads(await asyncio.wait_for(conn.recv(), WAIT))

@@ -50,6 +50,7 @@ from voipbin.services import build_services
 from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
 from workflows.call import CallWorkflow
+from workflows.ids import call_workflow_id
 
 ROOT = Path(__file__).resolve().parents[1]
 CREATE = int(os.environ.get("BENCH_CREATE", "200"))
@@ -261,7 +262,9 @@ async def main() -> None:
             )
             for call_id in live_ids:
                 with contextlib.suppress(Exception):
-                    await client.get_workflow_handle(f"call:{call_id}").terminate("bench done")
+                    await client.get_workflow_handle(call_workflow_id(call_id)).terminate(
+                        "bench done"
+                    )
 
             # 4. flow action step latency: consecutive call-engine actions
             body = await api.ok(

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.flow_actions.media import EXECUTORS as MEDIA_EXECUTORS
     from workflows.flow_actions.runtime import ActionFailed, Executor, FlowRunner, FlowStopped
     from workflows.flow_engine.model import Action
+    from workflows.ids import call_workflow_id
     from workflows.telephony_signals import ARI_EVENT_SIGNAL, AriEventSignal
 
 NIL = UUID(int=0)
@@ -340,12 +341,12 @@ class CallWorkflow:
     async def _tell_master(self, event: LegEvent) -> None:
         if self.input.master_call_id is None:
             return
-        handle = workflow.get_external_workflow_handle(f"call:{self.input.master_call_id}")
+        handle = workflow.get_external_workflow_handle(call_workflow_id(self.input.master_call_id))
         with contextlib.suppress(Exception):  # the master is gone: nobody to tell
             await handle.signal(CONNECT_LEG_SIGNAL, event)
 
     async def _hang_up_call(self, call_id: UUID) -> None:
-        handle = workflow.get_external_workflow_handle(f"call:{call_id}")
+        handle = workflow.get_external_workflow_handle(call_workflow_id(call_id))
         with contextlib.suppress(Exception):  # already ended
             await handle.signal(HANGUP_SIGNAL, HangupRequest("normal"))
 

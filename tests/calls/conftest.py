@@ -35,6 +35,7 @@ from voipbin.services import Services, build_services
 from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
 from workflows.call import CallResult, CallWorkflow
+from workflows.ids import call_workflow_id
 
 HISTORIES = Path(__file__).parent.parent / "workflows" / "histories"
 TIME_SCALE = 0.1
@@ -54,7 +55,7 @@ class CallHarness:
     workers: list[Any]
 
     def handle(self, call_id: uuid.UUID) -> WorkflowHandle[Any, CallResult]:
-        return self.client.get_workflow_handle(f"call:{call_id}", result_type=CallResult)
+        return self.client.get_workflow_handle(call_workflow_id(call_id), result_type=CallResult)
 
     async def result(self, call_id: uuid.UUID) -> CallResult:
         return await self.handle(call_id).result()

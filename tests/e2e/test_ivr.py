@@ -84,7 +84,12 @@ async def test_ivr_support_branch_records_and_reports_everything(stack: Stack) -
             {"answer": True},
             {"wait": 30},
             {"dtmf": "2"},
-            {"say": "I need help with my order please"},
+            # speaks on (media runs 10x faster in tests) so the recording window hears it
+            *[
+                step
+                for _ in range(12)
+                for step in ({"say": "I need help with my order"}, {"wait": 3})
+            ],
             {"wait": 120},
         ],
     )

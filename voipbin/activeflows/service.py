@@ -20,6 +20,7 @@ from voipbin.config import Settings
 from voipbin.db import SessionFactory, transaction
 from voipbin.pagination import Page, PageArgs, paginate
 from workflows.call import STOP_FLOW_SIGNAL
+from workflows.ids import call_workflow_id
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ class ActiveflowService:
         client = await self._temporal()
         # RPCError: the call already ended, so its activeflow is (being) ended too
         with contextlib.suppress(RPCError):
-            await client.get_workflow_handle(f"call:{flow.reference_id}").signal(STOP_FLOW_SIGNAL)
+            await client.get_workflow_handle(call_workflow_id(flow.reference_id)).signal(
+                STOP_FLOW_SIGNAL
+            )
         async with transaction(self._sessions) as session:
             await record(
                 session,

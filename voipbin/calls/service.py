@@ -35,6 +35,7 @@ from voipbin.flows.validation import FlowLimits, validate_actions
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.ratelimit import Limit, RateLimiter
 from workflows.call import HANGUP_SIGNAL, CallInput, CallTimeouts, CallWorkflow, HangupRequest
+from workflows.ids import call_workflow_id
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 MAX_DESTINATIONS = 100
@@ -287,7 +288,7 @@ class CallService:
                     master_call_id=call.master_call_id,
                     connect_leg=connect_leg,
                 ),
-                id=f"call:{call.id}",
+                id=call_workflow_id(call.id),
                 task_queue=self.task_queue,
             )
 
@@ -394,7 +395,7 @@ class CallService:
             raise Conflict("the call is already hung up")
         client = await self._temporal()
         try:
-            await client.get_workflow_handle(f"call:{call.id}").signal(
+            await client.get_workflow_handle(call_workflow_id(call.id)).signal(
                 HANGUP_SIGNAL, HangupRequest("normal")
             )
         except RPCError as exc:

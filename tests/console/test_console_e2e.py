@@ -101,11 +101,11 @@ async def test_console_in_chromium(settings: Settings, simulator: str) -> None:
     s.limits.api_per_minute = 100_000
     s.limits.login_per_minute = 1000
     for group, field, value in (
-        # telephony settings, when this build has them: calls on our own simulator and
-        # task queue, the bridge inside the worker (as `voipbin dev` can run it)
+        # telephony settings, when this build has them: calls on our own simulator, the
+        # bridge inside the worker (as `voipbin dev` can run it). Calls keep the default
+        # task queue: the bridge starts inbound calls there whatever calls.task_queue says.
         ("ari", "nodes", f"call-1={simulator}"),
         ("ari", "run_in_worker", True),
-        ("calls", "task_queue", f"calls-console-{suffix}"),
     ):
         target = getattr(s, group, None)
         if target is not None and hasattr(target, field):

@@ -5,6 +5,7 @@ import { graphql } from './gql';
 import { AccessKeys } from './pages/AccessKeys';
 import { Agents } from './pages/Agents';
 import { AuditLog } from './pages/AuditLog';
+import { CallDetail, Calls } from './pages/Calls';
 import { Dashboard } from './pages/Dashboard';
 import { FlowEditor, Flows } from './pages/Flows';
 import { Numbers } from './pages/Numbers';
@@ -21,6 +22,7 @@ const Logout = graphql(`
 const PAGES = [
   { path: '/', label: 'Dashboard' },
   { path: '/test-call', label: 'Test call' },
+  { path: '/calls', label: 'Calls' },
   { path: '/flows', label: 'Flows' },
   { path: '/numbers', label: 'Numbers' },
   { path: '/agents', label: 'Agents' },
@@ -30,14 +32,18 @@ const PAGES = [
 ] as const;
 
 const FLOW_PATH = /^\/flows\/([0-9a-f-]{36})$/;
+const CALL_PATH = /^\/calls\/([0-9a-f-]{36})$/;
 
 function Page({ path, session }: { path: string; session: Session }) {
   const flow = FLOW_PATH.exec(path);
   if (flow?.[1]) return <FlowEditor key={flow[1]} id={flow[1]} />;
+  const call = CALL_PATH.exec(path);
+  if (call?.[1]) return <CallDetail key={call[1]} id={call[1]} customerId={session.customerId} />;
   switch (path) {
     case '/flows': return <Flows />;
     case '/flows/new': return <FlowEditor key="new" id={null} />;
     case '/numbers': return <Numbers />;
+    case '/calls': return <Calls />;
     case '/': return <Dashboard customerId={session.customerId} />;
     case '/test-call': return <TestCall customerId={session.customerId} />;
     case '/agents': return <Agents />;

@@ -81,6 +81,21 @@ async function authedFetch(input: RequestInfo | URL, init?: RequestInit): Promis
 
 let ws: WsClient | null = null;
 
+// whether the subscription socket is up, for the "live" badge
+let wsUp = false;
+const wsListeners = new Set<(up: boolean) => void>();
+function setWsUp(up: boolean): void {
+  wsUp = up;
+  for (const listener of wsListeners) listener(up);
+}
+export function isWsUp(): boolean {
+  return wsUp;
+}
+export function onWsChange(listener: (up: boolean) => void): () => void {
+  wsListeners.add(listener);
+  return () => wsListeners.delete(listener);
+}
+
 export function wsClient(): WsClient {
   ws ??= createWsClient({
     url: graphqlUrl().replace(/^http/, 'ws'),
@@ -93,7 +108,9 @@ export function wsClient(): WsClient {
     shouldRetry: () => loadSession() !== null,
     lazy: true,
     on: {
+      connected: () => setWsUp(true),
       closed: (event) => {
+        setWsUp(false);
         // 4403: the server refused our credential (expired access token): renew it, and
         // the retry connects with the new one; a refused refresh ends the session
         if ((event as CloseEvent | undefined)?.code === 4403) void refreshSession();
@@ -107,6 +124,7 @@ export function wsClient(): WsClient {
 export function resetWs(): void {
   ws?.dispose();
   ws = null;
+  setWsUp(false);
 }
 
 export function makeClient(): Client {

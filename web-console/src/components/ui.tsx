@@ -1,5 +1,6 @@
 // Shared pieces: error banners, labelled fields, pagination, empty states, timestamps.
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { isWsUp, onWsChange } from '../client';
 import type { CombinedError } from 'urql';
 import { problemsOf, type ApiProblem } from '../errors';
 
@@ -132,5 +133,16 @@ export function Secret({ label, value }: { label: string; value: string }) {
       <code data-testid="secret">{value}</code>
       <button type="button" onClick={() => void navigator.clipboard?.writeText(value)}>Copy</button>
     </div>
+  );
+}
+
+/** "Live" when the subscription socket is connected, so you know updates will arrive. */
+export function LiveBadge() {
+  const [up, setUp] = useState(isWsUp);
+  useEffect(() => onWsChange(setUp), []);
+  return (
+    <span className={`live-badge${up ? ' up' : ''}`} role="status" data-testid="live-badge">
+      {up ? '● Live' : '○ Connecting…'}
+    </span>
   );
 }

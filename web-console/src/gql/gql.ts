@@ -24,6 +24,11 @@ type Documents = {
     "\n  mutation UpdateAgent($input: UpdateAgentInput!) {\n    updateAgent(input: $input) { id name permissions disabled }\n  }\n": typeof types.UpdateAgentDocument,
     "\n  mutation DeleteAgent($id: UUID!) {\n    deleteAgent(id: $id) { id }\n  }\n": typeof types.DeleteAgentDocument,
     "\n  query AuditLogs($first: Int, $after: String, $last: Int, $before: String, $filter: AuditLogFilter) {\n    auditLogs(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node { id actorType action resourceType resourceId before after sourceIp tmCreate agent { username } }\n      }\n    }\n  }\n": typeof types.AuditLogsDocument,
+    "\n  query Calls($first: Int, $after: String, $last: Int, $before: String) {\n    calls(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node {\n          id status direction hangupReason tmCreate\n          source { target } destination { target }\n        }\n      }\n    }\n  }\n": typeof types.CallsDocument,
+    "\n  query CallDetail($id: UUID!) {\n    call(id: $id) {\n      id status direction type hangupBy hangupReason action flowId activeflowId recordingIds\n      source { type target targetName } destination { type target targetName }\n      tmCreate tmRinging tmProgressing tmHangup\n    }\n  }\n": typeof types.CallDetailDocument,
+    "\n  subscription CallLive($id: UUID!) {\n    callUpdated(id: $id) {\n      id status hangupBy hangupReason action activeflowId recordingIds tmRinging tmProgressing tmHangup\n    }\n  }\n": typeof types.CallLiveDocument,
+    "\n  query FlowPosition($id: UUID!) {\n    activeflow(id: $id) { id status flowId currentAction executedActions }\n  }\n": typeof types.FlowPositionDocument,
+    "\n  query CallRecordings($callId: UUID!) {\n    recordings(first: 20, filter: { referenceId: $callId }) {\n      edges { node { id status format tmStart tmEnd downloadUrl } }\n    }\n  }\n": typeof types.CallRecordingsDocument,
     "\n  query Flows($first: Int, $after: String, $last: Int, $before: String) {\n    flows(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name detail type actions { id } tmUpdate } }\n    }\n  }\n": typeof types.FlowsDocument,
     "\n  query Flow($id: UUID!) {\n    flow(id: $id) { id name detail actions { id type option nextId } }\n  }\n": typeof types.FlowDocument,
     "\n  mutation CreateFlow($input: CreateFlowInput!) { createFlow(input: $input) { id } }\n": typeof types.CreateFlowDocument,
@@ -59,6 +64,11 @@ const documents: Documents = {
     "\n  mutation UpdateAgent($input: UpdateAgentInput!) {\n    updateAgent(input: $input) { id name permissions disabled }\n  }\n": types.UpdateAgentDocument,
     "\n  mutation DeleteAgent($id: UUID!) {\n    deleteAgent(id: $id) { id }\n  }\n": types.DeleteAgentDocument,
     "\n  query AuditLogs($first: Int, $after: String, $last: Int, $before: String, $filter: AuditLogFilter) {\n    auditLogs(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node { id actorType action resourceType resourceId before after sourceIp tmCreate agent { username } }\n      }\n    }\n  }\n": types.AuditLogsDocument,
+    "\n  query Calls($first: Int, $after: String, $last: Int, $before: String) {\n    calls(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node {\n          id status direction hangupReason tmCreate\n          source { target } destination { target }\n        }\n      }\n    }\n  }\n": types.CallsDocument,
+    "\n  query CallDetail($id: UUID!) {\n    call(id: $id) {\n      id status direction type hangupBy hangupReason action flowId activeflowId recordingIds\n      source { type target targetName } destination { type target targetName }\n      tmCreate tmRinging tmProgressing tmHangup\n    }\n  }\n": types.CallDetailDocument,
+    "\n  subscription CallLive($id: UUID!) {\n    callUpdated(id: $id) {\n      id status hangupBy hangupReason action activeflowId recordingIds tmRinging tmProgressing tmHangup\n    }\n  }\n": types.CallLiveDocument,
+    "\n  query FlowPosition($id: UUID!) {\n    activeflow(id: $id) { id status flowId currentAction executedActions }\n  }\n": types.FlowPositionDocument,
+    "\n  query CallRecordings($callId: UUID!) {\n    recordings(first: 20, filter: { referenceId: $callId }) {\n      edges { node { id status format tmStart tmEnd downloadUrl } }\n    }\n  }\n": types.CallRecordingsDocument,
     "\n  query Flows($first: Int, $after: String, $last: Int, $before: String) {\n    flows(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name detail type actions { id } tmUpdate } }\n    }\n  }\n": types.FlowsDocument,
     "\n  query Flow($id: UUID!) {\n    flow(id: $id) { id name detail actions { id type option nextId } }\n  }\n": types.FlowDocument,
     "\n  mutation CreateFlow($input: CreateFlowInput!) { createFlow(input: $input) { id } }\n": types.CreateFlowDocument,
@@ -138,6 +148,26 @@ export function graphql(source: "\n  mutation DeleteAgent($id: UUID!) {\n    del
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditLogs($first: Int, $after: String, $last: Int, $before: String, $filter: AuditLogFilter) {\n    auditLogs(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node { id actorType action resourceType resourceId before after sourceIp tmCreate agent { username } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditLogs($first: Int, $after: String, $last: Int, $before: String, $filter: AuditLogFilter) {\n    auditLogs(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node { id actorType action resourceType resourceId before after sourceIp tmCreate agent { username } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Calls($first: Int, $after: String, $last: Int, $before: String) {\n    calls(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node {\n          id status direction hangupReason tmCreate\n          source { target } destination { target }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Calls($first: Int, $after: String, $last: Int, $before: String) {\n    calls(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges {\n        node {\n          id status direction hangupReason tmCreate\n          source { target } destination { target }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CallDetail($id: UUID!) {\n    call(id: $id) {\n      id status direction type hangupBy hangupReason action flowId activeflowId recordingIds\n      source { type target targetName } destination { type target targetName }\n      tmCreate tmRinging tmProgressing tmHangup\n    }\n  }\n"): (typeof documents)["\n  query CallDetail($id: UUID!) {\n    call(id: $id) {\n      id status direction type hangupBy hangupReason action flowId activeflowId recordingIds\n      source { type target targetName } destination { type target targetName }\n      tmCreate tmRinging tmProgressing tmHangup\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CallLive($id: UUID!) {\n    callUpdated(id: $id) {\n      id status hangupBy hangupReason action activeflowId recordingIds tmRinging tmProgressing tmHangup\n    }\n  }\n"): (typeof documents)["\n  subscription CallLive($id: UUID!) {\n    callUpdated(id: $id) {\n      id status hangupBy hangupReason action activeflowId recordingIds tmRinging tmProgressing tmHangup\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FlowPosition($id: UUID!) {\n    activeflow(id: $id) { id status flowId currentAction executedActions }\n  }\n"): (typeof documents)["\n  query FlowPosition($id: UUID!) {\n    activeflow(id: $id) { id status flowId currentAction executedActions }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CallRecordings($callId: UUID!) {\n    recordings(first: 20, filter: { referenceId: $callId }) {\n      edges { node { id status format tmStart tmEnd downloadUrl } }\n    }\n  }\n"): (typeof documents)["\n  query CallRecordings($callId: UUID!) {\n    recordings(first: 20, filter: { referenceId: $callId }) {\n      edges { node { id status format tmStart tmEnd downloadUrl } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

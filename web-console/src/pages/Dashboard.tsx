@@ -1,4 +1,4 @@
-import { ErrorBanner, Empty, When } from '../components/ui';
+import { ErrorBanner, Empty, LiveBadge, When } from '../components/ui';
 import { useLiveEvents, type LiveResource } from '../live';
 import { Link } from '../router';
 
@@ -17,7 +17,7 @@ function ResourceTable({ title, rows, empty }: { title: string; rows: LiveResour
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} data-testid={`live-${r.type}`}>
-                  <td><code>{r.id.slice(0, 8)}</code></td>
+                  <td>{r.type === 'call' ? <Link to={`/calls/${r.id}`}><code>{r.id.slice(0, 8)}</code></Link> : <code>{r.id.slice(0, 8)}</code>}</td>
                   <td><span className={`status status-${r.status}`}>{r.status}</span></td>
                   <td>{r.lastEvent}</td>
                   <td><When at={r.timestamp} /></td>
@@ -38,7 +38,7 @@ export function Dashboard({ customerId }: { customerId: string }) {
   const flows = all.filter((r) => r.type === 'activeflow');
   return (
     <>
-      <h1>Dashboard</h1>
+      <h1>Dashboard <LiveBadge /></h1>
       <p className="muted">Everything here updates live over a subscription; no need to reload.</p>
       <ErrorBanner error={error} />
       <div className="grid">

@@ -2,11 +2,12 @@
 // the call's events stream in live, the way a new user tries voipbin without a phone.
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { Empty, ErrorBanner, Field, When, fieldError } from '../components/ui';
+import { Empty, ErrorBanner, Field, LiveBadge, When, fieldError } from '../components/ui';
 import { problemsOf, type ApiProblem } from '../errors';
 import { graphql } from '../gql';
 import type { TestCallStepInput } from '../gql/graphql';
 import { useLiveEvents } from '../live';
+import { Link } from '../router';
 
 const MyNumbers = graphql(`
   query TestCallNumbers { numbers(first: 100) { edges { node { id number name callFlowId } } } }
@@ -125,7 +126,7 @@ export function TestCall({ customerId }: { customerId: string }) {
           {placed ? <p className="notice" role="status">Calling… simulator channel <code>{placed.channelId}</code> on {placed.node}.</p> : null}
         </form>
         <section aria-labelledby="h-live" aria-live="polite">
-          <h2 id="h-live">Live</h2>
+          <h2 id="h-live">Live <LiveBadge /></h2>
           {calls.length === 0 ? (
             <Empty title="No call yet">Place a test call: each status change (ringing, answered, hung up) and each flow step appears here.</Empty>
           ) : (
@@ -133,8 +134,13 @@ export function TestCall({ customerId }: { customerId: string }) {
               <div key={c.id} className="card" data-testid={`testcall-${c.type}`}>
                 <h3>{c.type} <code>{c.id.slice(0, 8)}</code>: <span className={`status status-${c.status}`} data-testid="call-status">{c.status}</span></h3>
                 <ol className="timeline">
-                  {c.history.map((h, i) => <li key={i}><When at={h.timestamp} /> {h.eventType} → {h.status}</li>)}
+                  {c.history.map((h, i) => (
+                    <li key={i}>
+                      <When at={h.timestamp} /> {h.eventType}{h.position ? <span className="muted"> at {h.position}</span> : null} → {h.status}
+                    </li>
+                  ))}
                 </ol>
+                {c.type === 'call' ? <Link to={`/calls/${c.id}`}>Open call {c.id.slice(0, 8)}</Link> : null}
               </div>
             ))
           )}

@@ -36,6 +36,7 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
 
   // live: a change made elsewhere (the API, another admin) streams into the dashboard
   await page.getByText('Waiting for events').waitFor();
+  await page.getByTestId('live-badge').getByText('● Live').waitFor();
   const token = await apiLogin(A.user, A.pass);
   const made = await gql(
     'mutation($i:CreateAgentInput!){createAgent(input:$i){id}}',
@@ -126,7 +127,8 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
     token,
   );
   assert.equal(ev.errors, undefined, JSON.stringify(ev.errors));
-  const delivery = page.locator('details.delivery').filter({ hasText: 'agent_created' }).first();
+  // replay needs a finished delivery: wait until it reads delivered
+  const delivery = page.locator('details.delivery').filter({ hasText: 'agent_created' }).filter({ hasText: 'delivered' }).first();
   for (let i = 0; i < 100 && !(await delivery.isVisible()); i += 1) {
     await page.getByRole('button', { name: 'Refresh deliveries' }).click();
     await page.waitForTimeout(200);

@@ -2,10 +2,11 @@
 
 Retries are safe because every id is ours: a retry that meets its own earlier work
 (409 "already exists", 404 on a hangup, a bridge member already there) counts it as
-done. Operations that would repeat audibly once finished (a playback that has already
-ended, DTMF) also leave a short-lived mark in Redis, so a retry after a lost result
-does nothing. Failures a retry cannot fix raise non-retryable ApplicationErrors typed
-as in the contracts; an unreachable node raises a plain (retryable) error.
+done. Operations that would repeat once finished (a channel created, a dial, a
+playback that has already ended, DTMF) also leave a short-lived mark in Redis, so a
+retry after a lost result does nothing. Failures a retry cannot fix raise
+non-retryable ApplicationErrors typed as in the contracts; an unreachable node raises
+a plain (retryable) error.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ from voipbin.keys import ari_done_key
 from voipbin.telephony_nodes import AriPool, NoHealthyNode
 from workflows.telephony_signals import OUTBOUND_APP_ARG
 
-# How long a finished playback/DTMF is remembered against retries (longer than any
+# How long a done dial/playback/DTMF is remembered against retries (longer than any
 # activity's retry window).
 DONE_TTL_SECONDS = 24 * 3600
 
@@ -167,6 +168,11 @@ class TelephonyActivities:
 
     @activity.defn(name=ORIGINATE)
     async def originate(self, input: OriginateInput) -> ChannelResult:
+        operation = f"originate:{input.node}:{input.channel_id}"
+        if await self._done_before(operation):
+            # Created by the attempt whose result was lost (maybe ended since: never
+            # create it a second time, that would be a second call).
+            return await self._existing(input.node, input.channel_id)
         client = self._client(input.node)
         try:
             channel = await client.originate(
@@ -184,11 +190,17 @@ class TelephonyActivities:
             return await self._existing(input.node, input.channel_id)
         except (AriNotFound, AriBadRequest) as exc:
             raise _rejected(exc) from exc
+        await self._mark_done(operation)
         await self._pool.dispatcher.claim(channel.id, input.node)
         return _result(input.node, channel)
 
     @activity.defn(name=CREATE_CHANNEL)
     async def create_channel(self, input: OriginateInput) -> ChannelResult:
+        operation = f"create_channel:{input.node}:{input.channel_id}"
+        if await self._done_before(operation):
+            # Created by the attempt whose result was lost (maybe ended since: never
+            # create it a second time, that would be a second call).
+            return await self._existing(input.node, input.channel_id)
         client = self._client(input.node)
         try:
             channel = await client.create_channel(
@@ -204,11 +216,15 @@ class TelephonyActivities:
             return await self._existing(input.node, input.channel_id)
         except (AriNotFound, AriBadRequest) as exc:
             raise _rejected(exc) from exc
+        await self._mark_done(operation)
         await self._pool.dispatcher.claim(channel.id, input.node)
         return _result(input.node, channel)
 
     @activity.defn(name=DIAL)
     async def dial(self, input: DialInput) -> Done:
+        operation = f"dial:{input.node}:{input.channel_id}"
+        if await self._done_before(operation):
+            return Done(already=True)
         client = self._client(input.node)
         try:
             await client.dial(
@@ -217,8 +233,8 @@ class TelephonyActivities:
                 dial_timeout=input.dial_timeout_seconds,
             )
         except AriConflict as exc:
-            # Dialled already (by the attempt whose result was lost)? Then it rings or
-            # is up; a channel still Down was refused for another reason.
+            # Dialled already (the attempt whose result was lost, before it could mark
+            # itself done)? Then it rings or is up; a channel still Down was refused.
             current = await self._existing(input.node, input.channel_id)
             if current.exists and current.state != "Down":
                 return Done(already=True)
@@ -227,6 +243,7 @@ class TelephonyActivities:
             raise _gone(exc) from exc
         except AriBadRequest as exc:
             raise _rejected(exc) from exc
+        await self._mark_done(operation)
         return Done()
 
     @activity.defn(name=ANSWER)

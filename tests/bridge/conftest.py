@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ TIME_SCALE = 0.1
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], timeout: float = 10.0, every: float = 0.02
+    check: Callable[[], Awaitable[bool]], timeout: float = 30.0, every: float = 0.02
 ) -> None:
     """Until `check()` holds; TimeoutError after `timeout` (a bound, not a measurement)."""
     async with asyncio.timeout(timeout):
@@ -54,7 +55,7 @@ class SimNodes:
         return f"http://127.0.0.1:{self.specs[index].port}"
 
     def control(self, index: int = 0) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.url(index))
+        return httpx.AsyncClient(base_url=self.url(index), timeout=30)
 
     def ari_settings(self, **overrides: object) -> AriSettings:
         nodes = ",".join(f"call:{spec.name}=http://127.0.0.1:{spec.port}" for spec in self.specs)
@@ -88,6 +89,13 @@ async def sim(tmp_path: Path) -> AsyncIterator[SimNodes]:
         unscripted_answer_delay=0.5,
     )
     await simulator.start()
+    for node in simulator.nodes.values():
+        # Asterisk names channels `<start epoch>.<seq>`, so two simulators started in the
+        # same second (parallel tests) would name their first inbound channels alike, and
+        # those map to the same call id. Real nodes avoid it with distinct start times or
+        # `systemname`; here each node gets an epoch of its own.
+        assert node.core is not None
+        node.core.ids._epoch = secrets.randbelow(10**9) + 10**9
     try:
         yield SimNodes(simulator, specs)
     finally:
@@ -161,6 +169,11 @@ async def running_bridge(
             yield running
         finally:
             task.cancel()
+            done, _ = await asyncio.wait({task}, timeout=5)
+            if not done:
+                for t in asyncio.all_tasks():
+                    t.print_stack()
+                raise RuntimeError("bridge did not stop")
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await pool.aclose()

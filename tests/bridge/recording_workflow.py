@@ -1,10 +1,13 @@
 """A stand-in registered as `CallWorkflow`: it records the ARI signals it receives.
 
-Started by the bridge's signal-with-start (no input, like `InboundStarter` sends); ends
-when its channel is destroyed and returns what it heard, in order.
+Started by the bridge's signal-with-start with whatever input `InboundStarter` builds
+(kept as plain JSON: only the signals matter here); ends when its channel is destroyed
+and returns what it heard, in order.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from temporalio import workflow
 
@@ -18,7 +21,7 @@ class RecordingCallWorkflow:
         self.heard: list[AriEventSignal] = []
 
     @workflow.run
-    async def run(self) -> list[AriEventSignal]:
+    async def run(self, input: dict[str, Any] | None = None) -> list[AriEventSignal]:
         await workflow.wait_condition(
             lambda: any(s.event_type == "ChannelDestroyed" for s in self.heard)
         )

@@ -44,10 +44,7 @@ async def test_inbound_call_starts_its_workflow_and_gets_the_events_in_order(
 
         # when the bridge started the call's workflow from StasisStart, and we answer
         async def started() -> bool:
-            try:
-                return bool(await handle.query("events", result_type=list[AriEventSignal]))
-            except Exception:
-                return False
+            return running.telephony.bridge.stats.started == 1
 
         await eventually(started)
         async with AriClient(sim.url(0), DEV_USER, DEV_PASS) as ari:
@@ -57,7 +54,7 @@ async def test_inbound_call_starts_its_workflow_and_gets_the_events_in_order(
     # then it heard this call's events, in the order the node sent them
     types = [s.event_type for s in heard]
     assert types[0] == "StasisStart"
-    assert types[-1] == "ChannelDestroyed"
+    assert types[-1] == "ChannelDestroyed", [(s.event_type, s.state, s.timestamp) for s in heard]
     assert [s.digit for s in heard if s.event_type == "ChannelDtmfReceived"] == ["1", "2"]
     assert types.index("ChannelStateChange") < types.index("ChannelDtmfReceived")
     start = heard[0]
@@ -79,19 +76,10 @@ async def test_a_replayed_event_is_dropped(
             call_workflow_id(call_id_for_channel(channel_id)), result_type=list[AriEventSignal]
         )
 
-        async def heard_types() -> list[str]:
-            try:
-                return [
-                    s.event_type
-                    for s in await handle.query("events", result_type=list[AriEventSignal])
-                ]
-            except Exception:
-                return []
+        async def started() -> bool:
+            return running.telephony.bridge.stats.started == 1
 
-        async def has_start() -> bool:
-            return "StasisStart" in await heard_types()
-
-        await eventually(has_start)
+        await eventually(started)
         dtmf = {
             "type": "ChannelDtmfReceived",
             "timestamp": "2026-11-25T01:00:00.000+0000",
@@ -123,10 +111,7 @@ async def test_a_replayed_event_is_dropped(
         await inject(sim, dtmf)
         await inject(sim, {**dtmf, "digit": "8", "timestamp": "2026-11-25T01:00:00.100+0000"})
 
-        async def heard_both() -> bool:
-            return (await heard_types()).count("ChannelDtmfReceived") >= 2
-
-        await eventually(heard_both)
+        # (the hangup's events come after these through the same socket and lane)
         async with AriClient(sim.url(0), DEV_USER, DEV_PASS) as ari:
             await ari.hangup(channel_id)
         heard = await handle.result()

@@ -35,6 +35,7 @@ from telephony.ari.events import ChannelDestroyed, StasisStart
 from telephony.ari.nodes import AriNode
 from voipbin.bridge.inbound import OnInbound
 from voipbin.bridge.router import Routed, route
+from voipbin.bridge.sentinel import raise_if_cancelling
 from voipbin.config import AriSettings
 from voipbin.keys import ari_event_seen_key
 from voipbin.telephony_nodes import NodeDispatcher
@@ -147,6 +148,7 @@ class AriBridge:
             try:
                 await self._handle(work)
             except Exception:  # one bad event must not stop the lane
+                raise_if_cancelling()
                 self.stats.failed += 1
                 log.exception("ari_event_failed", workflow_id=work.routed.workflow_id)
 

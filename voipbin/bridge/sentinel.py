@@ -11,7 +11,6 @@ only by the writer that changed it, so bridge replicas do not report it twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -24,6 +23,14 @@ from voipbin.config import AriSettings
 from voipbin.telephony_nodes import DOWN, UP, NodeStates
 
 log = structlog.get_logger(__name__)
+
+
+def raise_if_cancelling() -> None:
+    """Re-raise a cancellation some library turned into another error on the way (a
+    timeout racing it, a database driver wrapping it), so our loops still stop."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class Sentinel:
         failures = 0
         reason = ""
         while True:
+            raise_if_cancelling()
             self._wake[node.name].clear()
             error = await self._probe(node)
             failures = 0 if error is None else failures + 1
@@ -82,9 +90,17 @@ class Sentinel:
                 status, reason = DOWN, error
             if status is not None:
                 await self._record(node, status, socket, reason)
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._settings.probe_interval_seconds):
-                    await self._wake[node.name].wait()
+            await self._pause(node.name)
+
+    async def _pause(self, name: str) -> None:
+        """One probe interval, cut short by a socket change. `asyncio.wait` rather than a
+        timeout: on 3.11 a cancel racing an expiring `asyncio.timeout` can surface as
+        TimeoutError, and this loop would then outlive its cancellation."""
+        waiter = asyncio.ensure_future(self._wake[name].wait())
+        try:
+            await asyncio.wait({waiter}, timeout=self._settings.probe_interval_seconds)
+        finally:
+            waiter.cancel()
 
     async def _probe(self, node: AriNode) -> str | None:
         """None if the node answered in time, else why not."""
@@ -92,6 +108,7 @@ class Sentinel:
             async with asyncio.timeout(self._settings.probe_timeout_seconds):
                 await self._clients[node.name].ping()
         except TimeoutError:
+            raise_if_cancelling()  # we were cancelled, not the probe
             return f"no answer to ping within {self._settings.probe_timeout_seconds} s"
         except AriError as exc:
             return str(exc)

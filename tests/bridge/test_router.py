@@ -1,0 +1,94 @@
+"""Routing is pure: which events reach which call workflow, and which start a call."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from telephony.ari.events import parse_event
+from voipbin.bridge.router import SIGNALLED, event_key, route
+from workflows.ids import call_workflow_id
+from workflows.telephony_signals import OUTBOUND_APP_ARG, call_id_for_channel
+
+CALL = uuid.uuid4()
+
+
+def channel(channel_id: str, state: str = "Up") -> dict[str, Any]:
+    return {
+        "id": channel_id,
+        "name": f"PJSIP/x-{channel_id[:4]}",
+        "state": state,
+        "caller": {"name": "", "number": "+15550001111"},
+        "dialplan": {"context": "call-in", "exten": "+15559990000", "priority": 1},
+    }
+
+
+def event(kind: str, **fields: Any) -> Any:
+    return parse_event(
+        {"type": kind, "timestamp": "2026-11-25T01:00:00.000+0000", **fields}, "call-1"
+    )
+
+
+def test_inbound_stasis_start_starts_the_call_named_after_the_channel() -> None:
+    routed = route(
+        event(
+            "StasisStart",
+            channel=channel("1795560487.62", "Ring"),
+            args=["context_type=call", "context=call-in"],
+        )
+    )
+    assert routed is not None and routed.starts_call
+    assert routed.workflow_id == call_workflow_id(call_id_for_channel("1795560487.62"))
+    signal = routed.signal
+    assert (signal.node, signal.state, signal.caller_number, signal.exten) == (
+        "call-1",
+        "Ring",
+        "+15550001111",
+        "+15559990000",
+    )
+
+
+def test_our_channels_never_start_a_call() -> None:
+    ours = route(event("StasisStart", channel=channel(str(CALL)), args=[OUTBOUND_APP_ARG]))
+    assert ours is not None and not ours.starts_call
+    # externalMedia channels carry no app args, but are named after their call
+    helper = route(event("StasisStart", channel=channel(f"{CALL}-ext"), args=[]))
+    assert helper is not None and not helper.starts_call
+    assert helper.workflow_id == call_workflow_id(CALL)
+
+
+def test_playbacks_recordings_and_bridges_route_by_their_target() -> None:
+    playback = {
+        "id": "p1",
+        "media_uri": "sound:x",
+        "target_uri": f"channel:{CALL}",
+        "state": "done",
+    }
+    routed = route(event("PlaybackFinished", playback=playback))
+    assert routed is not None and routed.workflow_id == call_workflow_id(CALL)
+    assert (routed.signal.playback_id, routed.signal.playback_state) == ("p1", "done")
+    on_bridge = {**playback, "target_uri": f"bridge:{CALL}-bridge"}
+    routed = route(event("PlaybackStarted", playback=on_bridge))
+    assert routed is not None and routed.signal.bridge_id == f"{CALL}-bridge"
+    assert route(event("BridgeDestroyed", bridge={"id": f"{CALL}-b"})) is not None
+    assert route(event("BridgeDestroyed", bridge={"id": "someone-elses"})) is None
+
+
+def test_events_no_call_needs_are_not_signalled() -> None:
+    assert (
+        route(event("ChannelVarset", channel=channel(str(CALL)), variable="X", value="1")) is None
+    )
+    assert route(event("DeviceStateChanged", device_state={})) is None
+    assert "ChannelVarset" not in SIGNALLED and "ChannelDestroyed" in SIGNALLED
+
+
+def test_event_key_is_stable_for_a_replay_and_differs_otherwise() -> None:
+    one = event("ChannelDtmfReceived", channel=channel(str(CALL)), digit="1", duration_ms=90)
+    same = event("ChannelDtmfReceived", channel=channel(str(CALL)), digit="1", duration_ms=90)
+    other = event("ChannelDtmfReceived", channel=channel(str(CALL)), digit="2", duration_ms=90)
+    assert event_key(one) == event_key(same) != event_key(other)
+    destroyed = route(
+        event("ChannelDestroyed", channel=channel(str(CALL)), cause=17, cause_txt="User busy")
+    )
+    assert destroyed is not None
+    assert (destroyed.signal.cause, destroyed.signal.cause_txt) == (17, "User busy")

@@ -187,6 +187,7 @@ class CallWorkflow:
         self.recording: tuple[UUID, str] | None = None
         self.legs: dict[UUID, LegEvent] = {}
         self.chained: list[UUID] = []  # hung up with this call (`call` with chained)
+        self.external_media: list[str] = []  # suffixes of live external media sessions
         self.started_recordings = 0
         self.uuid_counter = 0
         self.input: CallInput = input
@@ -319,6 +320,8 @@ class CallWorkflow:
                 await self._set_status("progressing")
             await self.runner.run(workflow.now, lambda: self.status)
             await self.stop_recording()
+            if not self.gone:
+                await self.stop_external_media()
         await self._end_activeflow()
         return await self._finish(input)
 
@@ -410,6 +413,54 @@ class CallWorkflow:
         if self.stopped:
             await self._hang_up_call(winner.call_id)  # chained: hung up with the master
             raise FlowStopped("hangup")
+
+    async def start_external_media(self, option: o.ExternalMediaStartOption) -> None:
+        """The original's call external media: a snoop on the call (spy = listen, whisper =
+        speak) and an externalMedia channel in one bridge; all ids start with the call's."""
+        await self.answer()
+        suffix = f"em{len(self.external_media) + 1}"
+        call = str(self.input.call_id)
+        snoop_id, media_id, bridge_id = (
+            f"{call}-snoop-{suffix}",
+            f"{call}-{suffix}",
+            f"{call}-bridge-{suffix}",
+        )
+        await self._ari(
+            t.snoop,
+            t.SnoopInput(
+                self.node,
+                self.channel_id,
+                snoop_id,
+                spy=option.direction_listen or "both",
+                whisper=option.direction_speak or "none",
+            ),
+        )
+        await self._ari(
+            t.external_media,
+            t.ExternalMediaInput(
+                self.node,
+                media_id,
+                option.external_host,
+                format=option.format or "ulaw",
+                encapsulation=option.encapsulation or "rtp",
+                transport=option.transport or "udp",
+                connection_type=option.connection_type or "client",
+                data=option.data,
+            ),
+        )
+        await self._ari(t.bridge_create, t.BridgeCreateInput(self.node, bridge_id))
+        await self._ari(
+            t.bridge_add, t.BridgeMembersInput(self.node, bridge_id, [snoop_id, media_id])
+        )
+        self.external_media.append(suffix)
+
+    async def stop_external_media(self) -> None:
+        call = str(self.input.call_id)
+        while self.external_media:
+            suffix = self.external_media.pop()
+            for channel in (f"{call}-{suffix}", f"{call}-snoop-{suffix}"):
+                await self._ari(t.hangup, t.HangupInput(self.node, channel, 16))
+            await self._ari(t.bridge_delete, t.BridgeRef(self.node, f"{call}-bridge-{suffix}"))
 
     async def place_independent(
         self,

@@ -131,6 +131,9 @@ class MediaClock:
             frame = music.read(FRAME_SAMPLES)
             if frame is not None:
                 played[target] = _mix([frame, *_maybe(played.get(target))])
+        for snoop_id in list(s.snoops):
+            # A snoop channel bridged elsewhere (call external media) carries what it spies.
+            heard.setdefault(snoop_id, self._recorded(f"channel:{snoop_id}", heard, played))
         for channel_id, listener in list(s.listeners.items()):
             listener(self._hears(channel_id, heard, played))
         for recording in list(s.recordings.values()):

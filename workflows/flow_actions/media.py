@@ -94,7 +94,23 @@ async def recording_stop(host: Any, action: Action, option: o.NoOption) -> None:
     await host.stop_recording()
 
 
+async def external_media_start(
+    host: Any, action: Action, option: o.ExternalMediaStartOption
+) -> None:
+    if not option.external_host:
+        raise ActionFailed("external_media_start needs external_host (host:port)")
+    if option.encapsulation not in ("", "rtp") or option.transport not in ("", "udp"):
+        raise ActionFailed("only RTP over UDP external media is supported")
+    await host.start_external_media(option)
+
+
+async def external_media_stop(host: Any, action: Action, option: o.NoOption) -> None:
+    await host.stop_external_media()
+
+
 EXECUTORS: dict[str, Executor] = {
+    "external_media_start": external_media_start,
+    "external_media_stop": external_media_stop,
     "answer": answer,
     "talk": talk,
     "play": play,

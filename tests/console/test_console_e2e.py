@@ -20,6 +20,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from google.protobuf.duration_pb2 import Duration
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, RegisterNamespaceRequest
+from temporalio.client import Client
+from temporalio.service import RPCError
 
 from resolvers.console import DIST
 from resolvers.http import create_app
@@ -58,16 +62,39 @@ def _require_tooling() -> None:
     pytest.fail("console e2e: missing " + ", ".join(missing))
 
 
+NODE = f"call-{uuid.uuid4().hex[:8]}"  # its own name: node health in Redis is per name
+
+
 @pytest.fixture
 async def simulator() -> AsyncIterator[str]:
     port = free_port()
     with tempfile.TemporaryDirectory() as recordings:
-        sim = Simulator([NodeSpec("call-1", port)], recordings_dir=Path(recordings))
+        sim = Simulator([NodeSpec(NODE, port)], recordings_dir=Path(recordings))
         await sim.start()
         try:
             yield f"http://127.0.0.1:{port}"
         finally:
             await sim.stop()
+
+
+async def _own_namespace(settings: Settings, name: str) -> None:
+    """A Temporal namespace of this test alone: other sessions' workers (a `voipbin dev`
+    under test, say) poll the same default task queues on the same server."""
+    client = await Client.connect(settings.temporal_address)
+    await client.workflow_service.register_namespace(
+        RegisterNamespaceRequest(
+            namespace=name, workflow_execution_retention_period=Duration(seconds=86_400)
+        )
+    )
+    for _ in range(200):  # the frontend serves a new namespace after its cache refresh
+        try:
+            await client.workflow_service.describe_namespace(
+                DescribeNamespaceRequest(namespace=name)
+            )
+            return
+        except RPCError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"namespace {name} never became available")
 
 
 async def _run_e2e(env: dict[str, str]) -> tuple[int, str]:
@@ -95,16 +122,17 @@ async def test_console_in_chromium(settings: Settings, simulator: str) -> None:
     s = settings.model_copy(deep=True)
     s.testcalls.sim_url = simulator
     s.webhooks.allow_cidrs = ["127.0.0.0/8"]
-    suffix = uuid.uuid4().hex[:8]
-    s.webhooks.task_queue = f"webhooks-console-{suffix}"
+    s.temporal_namespace = f"console-{uuid.uuid4().hex[:8]}"
+    await _own_namespace(s, s.temporal_namespace)
     s.events.poll_interval_seconds = 0.2
     s.limits.api_per_minute = 100_000
     s.limits.login_per_minute = 1000
     for group, field, value in (
         # telephony settings, when this build has them: calls on our own simulator, the
-        # bridge inside the worker (as `voipbin dev` can run it). Calls keep the default
-        # task queue: the bridge starts inbound calls there whatever calls.task_queue says.
-        ("ari", "nodes", f"call-1={simulator}"),
+        # bridge inside the worker (as `voipbin dev` can run it). Task queues keep their
+        # defaults (the bridge starts inbound calls on the default one): the namespace
+        # above is what keeps other sessions' workers away.
+        ("ari", "nodes", f"{NODE}={simulator}"),
         ("ari", "run_in_worker", True),
     ):
         target = getattr(s, group, None)

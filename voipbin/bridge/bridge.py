@@ -44,6 +44,11 @@ from workflows.telephony_signals import ARI_EVENT_SIGNAL
 log = structlog.get_logger(__name__)
 
 
+# Called once Temporal has an event (benchmarks, metrics): the routed event and when the
+# bridge read it off the socket (perf_counter).
+OnSignalled = Callable[[Routed, float], Awaitable[None]]
+
+
 @dataclass
 class BridgeStats:
     received: int = 0
@@ -72,7 +77,7 @@ class AriBridge:
         dispatcher: NodeDispatcher,
         on_inbound: OnInbound,
         on_socket: Callable[[str, bool], None] = lambda node, up: None,
-        on_signalled: Callable[[Routed, float], Awaitable[None]] | None = None,
+        on_signalled: OnSignalled | None = None,
     ) -> None:
         self._settings = settings
         self._redis = redis

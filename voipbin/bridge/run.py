@@ -12,7 +12,7 @@ from voipbin.config import Settings
 if TYPE_CHECKING:
     from temporalio.client import Client
 
-    from voipbin.bridge.bridge import AriBridge
+    from voipbin.bridge.bridge import AriBridge, OnSignalled
     from voipbin.bridge.inbound import OnInbound
     from voipbin.bridge.node_events import OnNodeDown, OwnerLookup
     from voipbin.bridge.sentinel import Sentinel
@@ -35,6 +35,7 @@ class TelephonyBridge:
         on_inbound: OnInbound | None = None,
         owner: OwnerLookup | None = None,
         on_node_down: OnNodeDown | None = None,
+        on_signalled: OnSignalled | None = None,
     ) -> None:
         from voipbin.bridge.bridge import AriBridge
         from voipbin.bridge.inbound import InboundStarter
@@ -63,6 +64,7 @@ class TelephonyBridge:
             pool.dispatcher,
             on_inbound or InboundStarter(temporal),
             on_socket=self.sentinel.socket_changed,
+            on_signalled=on_signalled,
         )
 
     async def run(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 import structlog
@@ -97,6 +98,9 @@ async def run_bridge(settings: Settings) -> None:
     from voipbin.services import build_services
 
     configure_logging(settings.log_level, settings.log_json)
+    # The sentinel pings every node twice a second: httpx's per-request INFO line would
+    # bury everything else.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     services = build_services(settings)
     try:
         await run_bridge_with(services)

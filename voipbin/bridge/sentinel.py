@@ -123,9 +123,8 @@ class Sentinel:
         previous, self.status[node.name] = self.status[node.name], status
         if not changed:
             return
-        log.warning(
-            "ari_node_" + status, node=node.name, role=node.farm, reason=reason, was=previous
-        )
+        report = log.warning if status == DOWN else log.info
+        report("ari_node_" + status, node=node.name, role=node.farm, reason=reason, was=previous)
         try:
             await self._on_change(NodeChange(node, status, reason))
         except Exception:  # a failing report must not stop the health checks

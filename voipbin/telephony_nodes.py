@@ -198,14 +198,17 @@ class NodeDispatcher:
             counts: list[int] = await pipe.execute()
         return dict(zip(self.nodes, counts, strict=True))
 
-    async def reset_channels(self, node: str, channel_ids: list[str]) -> None:
-        """Replace a node's channel set with what the node itself lists (after a reconnect,
-        events may have been missed while the socket was down)."""
+    async def reconcile_channels(self, node: str, before: list[str], live: list[str]) -> None:
+        """After a reconnect: drop what the node no longer holds among `before` (read
+        before listing the node, so channels placed meanwhile stay) and add what it holds
+        that we missed while its socket was down."""
         key = ari_node_channels_key(node)
+        stale = set(before) - set(live)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.delete(key)
-            if channel_ids:
-                pipe.sadd(key, *channel_ids)
+            if stale:
+                pipe.srem(key, *stale)
+            if live:
+                pipe.sadd(key, *live)
             await pipe.execute()
 
 

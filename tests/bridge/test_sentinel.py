@@ -70,3 +70,9 @@ async def test_a_crashed_node_is_down_within_two_seconds_and_up_after_restart(
 
         await eventually(up_again)
         assert len(running.lost) == 1
+
+        # the restarted node is empty, and the dispatcher's load figure comes to say so
+        async def emptied() -> bool:
+            return await running.pool.dispatcher.channels_on(doomed) == []
+
+        await eventually(emptied)

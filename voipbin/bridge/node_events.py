@@ -7,13 +7,14 @@ platform's, not a tenant's), resource type `node`, resource id uuid5 of the node
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 import structlog
 from sqlmodel import col
 
+from telephony.ari.client import AriClient
 from voipbin.bridge.sentinel import NodeChange
 from voipbin.customers.models import Customer
 from voipbin.db import SessionFactory, transaction, utcnow
@@ -77,17 +78,28 @@ class NodeEvents:
         dispatcher: NodeDispatcher,
         owner: OwnerLookup,
         on_node_down: OnNodeDown = log_recovery_hook,
+        clients: Mapping[str, AriClient] | None = None,
     ) -> None:
         self._sessions = sessions
         self._dispatcher = dispatcher
         self._owner = owner
         self._on_node_down = on_node_down
+        self._clients = clients or {}
 
     async def __call__(self, change: NodeChange) -> None:
         await self._emit(change)
+        name = change.node.name
         if change.status == DOWN:
-            channels = await self._dispatcher.channels_on(change.node.name)
-            await self._on_node_down(LostNode(change.node.name, change.node.farm, channels))
+            channels = await self._dispatcher.channels_on(name)
+            await self._on_node_down(LostNode(name, change.node.farm, channels))
+        elif change.was == DOWN and name in self._clients:
+            # Back up after being down: what it holds now is the truth (a crash took its
+            # channels without ChannelDestroyed; events were missed while it was away).
+            before = await self._dispatcher.channels_on(name)
+            live = await self._clients[name].list_channels()
+            await self._dispatcher.reconcile_channels(
+                name, before, [channel.id for channel in live]
+            )
 
     async def _emit(self, change: NodeChange) -> None:
         owner = await self._owner()

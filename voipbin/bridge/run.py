@@ -53,6 +53,7 @@ class TelephonyBridge:
             pool.dispatcher,
             owner or platform_customer(sessions),
             on_node_down or log_recovery_hook,
+            pool.clients,
         )
         self.sentinel: Sentinel = Sentinel(
             pool.nodes, pool.clients, pool.states, pool.settings, events

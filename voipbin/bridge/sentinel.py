@@ -38,6 +38,7 @@ class NodeChange:
     node: AriNode
     status: str  # UP | DOWN
     reason: str
+    was: str | None = None  # the status before (None: first seen by this process)
 
 
 OnChange = Callable[[NodeChange], Awaitable[None]]
@@ -126,6 +127,6 @@ class Sentinel:
         report = log.warning if status == DOWN else log.info
         report("ari_node_" + status, node=node.name, role=node.farm, reason=reason, was=previous)
         try:
-            await self._on_change(NodeChange(node, status, reason))
+            await self._on_change(NodeChange(node, status, reason, previous))
         except Exception:  # a failing report must not stop the health checks
             log.exception("node_change_report_failed", node=node.name, status=status)

@@ -17,8 +17,9 @@ from voipbin.webhooks.deliveries import DeliveryStore, Target
 
 
 def _target(target: DeliveryTarget) -> Target:
-    return Target(target.customer_id, target.event_id, target.event_type, target.target_id,
-                  target.webhook_id)
+    return Target(
+        target.customer_id, target.event_id, target.event_type, target.target_id, target.webhook_id
+    )
 
 
 class WebhookActivities:

@@ -70,8 +70,8 @@ async def no_owner() -> uuid.UUID | None:
     return None  # node events need a platform customer; the benchmark records none
 
 
-def telephony_workflow_id(channel_id: str) -> str:
-    return call_workflow_id(call_id_for_channel(channel_id))
+def telephony_workflow_id(channel_id: str, node: str) -> str:
+    return call_workflow_id(call_id_for_channel(channel_id, node))
 
 
 def free_port() -> int:
@@ -214,7 +214,7 @@ async def run(calls: int, events: int, burst: int, concurrency: int) -> None:
             report("  of which in the bridge", [clock.inside[s] for s in range(1, events + 1)])
 
             # Baseline: the bare signal RPC, same client, same server, same moment.
-            handle = client.get_workflow_handle(telephony_workflow_id(channel_ids[0]))
+            handle = client.get_workflow_handle(telephony_workflow_id(channel_ids[0], names[0]))
             bare = []
             for serial in range(events):
                 signal = AriEventSignal("ChannelDtmfReceived", names[0], channel_ids[0],

@@ -68,8 +68,10 @@ def pct(values: list[float], p: float) -> float:
 
 def summary(name: str, seconds: list[float]) -> str:
     ms = [x * 1000 for x in seconds]
-    return (f"{name:<44} n={len(ms):<6} p50={statistics.median(ms):7.2f} ms  "
-            f"p99={pct(ms, 99):7.2f} ms  max={max(ms):7.2f} ms")
+    return (
+        f"{name:<44} n={len(ms):<6} p50={statistics.median(ms):7.2f} ms  "
+        f"p99={pct(ms, 99):7.2f} ms  max={max(ms):7.2f} ms"
+    )
 
 
 async def wait_http(url: str, timeout: float = 60.0) -> None:
@@ -90,16 +92,29 @@ class Subscriber:
         self.task = asyncio.create_task(self.read())
 
     @classmethod
-    async def open(cls, ws_url: str, token: str, topic: str,
-                   received: dict[str, float]) -> Subscriber:
-        conn = await connect(ws_url, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-                             max_size=None, ping_interval=None)
-        await conn.send(json.dumps({"type": "connection_init",
-                                    "payload": {"authorization": f"Bearer {token}"}}))
+    async def open(
+        cls, ws_url: str, token: str, topic: str, received: dict[str, float]
+    ) -> Subscriber:
+        conn = await connect(
+            ws_url,
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+            max_size=None,
+            ping_interval=None,
+        )
+        await conn.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        )
         ack = json.loads(await conn.recv())
         assert ack["type"] == "connection_ack", ack
-        await conn.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-            "query": SUBSCRIBE, "variables": {"t": [topic]}}}))
+        await conn.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": SUBSCRIBE, "variables": {"t": [topic]}},
+                }
+            )
+        )
         return cls(conn, received)
 
     async def read(self) -> None:
@@ -160,11 +175,17 @@ async def main() -> None:
     try:
         await asyncio.to_thread(upgrade_to, env["DATABASE_URL"], "head")
         os.environ.update({k: v for k, v in env.items() if k.startswith("VOIPBIN_")})
-        settings = Settings(database_url=env["DATABASE_URL"], redis_url=env["REDIS_URL"],
-                            temporal_address=env["TEMPORAL_ADDRESS"])
+        settings = Settings(
+            database_url=env["DATABASE_URL"],
+            redis_url=env["REDIS_URL"],
+            temporal_address=env["TEMPORAL_ADDRESS"],
+        )
         api_port = free_port()
-        procs.append(subprocess.Popen([PY, "-m", "voipbin", "api", "--port", str(api_port)],
-                                      env=env, cwd=ROOT))
+        procs.append(
+            subprocess.Popen(
+                [PY, "-m", "voipbin", "api", "--port", str(api_port)], env=env, cwd=ROOT
+            )
+        )
         procs.append(subprocess.Popen([PY, "-m", "voipbin", "worker"], env=env, cwd=ROOT))
         await wait_http(f"http://127.0.0.1:{api_port}/health")
         services = build_services(settings)
@@ -172,20 +193,32 @@ async def main() -> None:
         http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_port}", timeout=60)
 
         async def login(user: str, password: str) -> dict[str, Any]:
-            q = ("mutation($u:String!,$p:String!){login(username:$u,password:$p)"
-                 "{token customer{id}}}")
-            r = await http.post("/graphql", json={"query": q, "variables": {"u": user, "p": password}})
+            q = (
+                "mutation($u:String!,$p:String!){login(username:$u,password:$p)"
+                "{token customer{id}}}"
+            )
+            r = await http.post(
+                "/graphql", json={"query": q, "variables": {"u": user, "p": password}}
+            )
             return r.json()["data"]["login"]  # type: ignore[no-any-return]
 
         admin = await login("bench-admin", "bench-password")
-        root = Principal(customer_id=uuid.UUID(admin["customer"]["id"]),
-                         permission=Permission.PLATFORM_ADMIN)
+        root = Principal(
+            customer_id=uuid.UUID(admin["customer"]["id"]), permission=Permission.PLATFORM_ADMIN
+        )
         tenants: list[tuple[str, str]] = []
         for i in range(CUSTOMERS):
             user = f"bench-{i}-{uuid.uuid4().hex[:6]}"
-            await services.customers.create(root, RequestMeta(), CreateCustomer(
-                name=f"bench {i}", email=f"{user}@example.com", admin_username=user,
-                admin_password=PASSWORD))
+            await services.customers.create(
+                root,
+                RequestMeta(),
+                CreateCustomer(
+                    name=f"bench {i}",
+                    email=f"{user}@example.com",
+                    admin_username=user,
+                    admin_password=PASSWORD,
+                ),
+            )
             who = await login(user, "bench-password")
             tenants.append((who["customer"]["id"], who["token"]))
 
@@ -198,8 +231,11 @@ async def main() -> None:
         for n in range(SUBSCRIPTIONS):
             cid, token = tenants[n % len(tenants)]
             resource = uuid.uuid4()
-            subs.append(await Subscriber.open(ws_url, token, f"customer_id:{cid}:bench:{resource}",
-                                              received))
+            subs.append(
+                await Subscriber.open(
+                    ws_url, token, f"customer_id:{cid}:bench:{resource}", received
+                )
+            )
             targets.append((cid, resource))
         await asyncio.sleep(1.0)
 
@@ -209,23 +245,37 @@ async def main() -> None:
             for n in range(count):
                 cid, resource = pick(n)
                 async with transaction(services.sessions) as session:
-                    event = await emit(session, customer_id=uuid.UUID(cid), event_type="bench_updated",
-                                       resource_type="bench", resource_id=resource, data={"n": n})
+                    event = await emit(
+                        session,
+                        customer_id=uuid.UUID(cid),
+                        event_type="bench_updated",
+                        resource_type="bench",
+                        resource_id=resource,
+                        data={"n": n},
+                    )
                 committed[str(event.event_id)] = time.perf_counter()
                 await asyncio.sleep(pace)
             await asyncio.sleep(3.0)  # stragglers
-            return [t - committed[k.split("/")[0]] for k, t in received.items()
-                    if k.split("/")[0] in committed]
+            return [
+                t - committed[k.split("/")[0]]
+                for k, t in received.items()
+                if k.split("/")[0] in committed
+            ]
 
         latencies = await run_events(EVENTS, 1 / RATE, lambda n: targets[n % len(targets)])
-        print(f"open subscriptions: {len(subs)} over {len(tenants)} customers; events: {EVENTS} "
-              f"at ~{RATE}/s, each to one subscriber; received {len(latencies)}")
-        print(summary("event committed -> subscription client", latencies)
-              + "  (target p99 <= 50 ms)")
+        print(
+            f"open subscriptions: {len(subs)} over {len(tenants)} customers; events: {EVENTS} "
+            f"at ~{RATE}/s, each to one subscriber; received {len(latencies)}"
+        )
+        print(
+            summary("event committed -> subscription client", latencies) + "  (target p99 <= 50 ms)"
+        )
         received.clear()
         cid0, token0 = tenants[0]
-        fans = [await Subscriber.open(ws_url, token0, f"customer_id:{cid0}:bench", received)
-                for _ in range(FANOUT)]
+        fans = [
+            await Subscriber.open(ws_url, token0, f"customer_id:{cid0}:bench", received)
+            for _ in range(FANOUT)
+        ]
         await asyncio.sleep(1.0)
         fan_latencies = await run_events(FAN_EVENTS, 0.1, lambda n: (cid0, uuid.uuid4()))
         print(summary(f"same, one event to {FANOUT} subscribers", fan_latencies))
@@ -239,21 +289,35 @@ async def main() -> None:
         config = Config()
         config.bind = [f"127.0.0.1:{rport}"]
         config.accesslog = None
-        rtask = asyncio.create_task(serve(receiver.app, config, shutdown_trigger=stop_receiver.wait))  # type: ignore[arg-type]
+        rtask = asyncio.create_task(
+            serve(receiver.app, config, shutdown_trigger=stop_receiver.wait)
+        )  # type: ignore[arg-type]
         await wait_http(f"http://127.0.0.1:{rport}/hook")
         cid, _ = tenants[0]
         owner = Principal(customer_id=uuid.UUID(cid), permission=Permission.CUSTOMER_ADMIN)
-        await services.webhooks.create(owner, RequestMeta(), WebhookFields(
-            uri=f"http://127.0.0.1:{rport}/hook", event_types=["bench_hooked"]))
+        await services.webhooks.create(
+            owner,
+            RequestMeta(),
+            WebhookFields(uri=f"http://127.0.0.1:{rport}/hook", event_types=["bench_hooked"]),
+        )
         first: dict[str, float] = {}
         for n in range(WEBHOOK_EVENTS):
             async with transaction(services.sessions) as session:
-                event = await emit(session, customer_id=uuid.UUID(cid), event_type="bench_hooked",
-                                   resource_type="bench", resource_id=uuid.uuid4(), data={"n": n})
+                event = await emit(
+                    session,
+                    customer_id=uuid.UUID(cid),
+                    event_type="bench_hooked",
+                    resource_type="bench",
+                    resource_id=uuid.uuid4(),
+                    data={"n": n},
+                )
             first[str(event.event_id)] = time.perf_counter()
             await asyncio.sleep(0.1)  # ~10 events/s: the delay itself, not a queue behind it
         deadline = time.monotonic() + 60
-        while len([k for k in first if k in receiver.arrivals]) < len(first) and time.monotonic() < deadline:
+        while (
+            len([k for k in first if k in receiver.arrivals]) < len(first)
+            and time.monotonic() < deadline
+        ):
             await asyncio.sleep(0.1)
         delays = [receiver.arrivals[k] - t for k, t in first.items() if k in receiver.arrivals]
         print(summary("webhook first attempt after commit", delays) + "  (target p50 <= 100 ms)")
@@ -264,13 +328,21 @@ async def main() -> None:
         started = time.perf_counter()
         async with transaction(services.sessions) as session:
             for n in range(BURST):
-                await emit(session, customer_id=uuid.UUID(cid), event_type="bench_hooked",
-                           resource_type="bench", resource_id=uuid.uuid4(), data={"n": n})
+                await emit(
+                    session,
+                    customer_id=uuid.UUID(cid),
+                    event_type="bench_hooked",
+                    resource_type="bench",
+                    resource_id=uuid.uuid4(),
+                    data={"n": n},
+                )
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(receiver.done.wait(), 300)
         elapsed = time.perf_counter() - started
-        print(f"{'webhook deliveries per second (burst)':<44} n={len(receiver.arrivals):<6} "
-              f"{len(receiver.arrivals) / elapsed:7.1f} deliveries/s over {elapsed:.1f} s")
+        print(
+            f"{'webhook deliveries per second (burst)':<44} n={len(receiver.arrivals):<6} "
+            f"{len(receiver.arrivals) / elapsed:7.1f} deliveries/s over {elapsed:.1f} s"
+        )
         stop_receiver.set()
         await rtask
         await http.aclose()

@@ -57,8 +57,11 @@ class EventSubscriptions:
     )
     async def agent_updated(self, info: Info, id: UUID) -> AsyncGenerator[Agent, None]:
         user = info.context.user
-        topic = (f"agent_id:{id}:agent:{id}" if id == user.agent_id
-                 else f"customer_id:{user.customer_id}:agent:{id}")
+        topic = (
+            f"agent_id:{id}:agent:{id}"
+            if id == user.agent_id
+            else f"customer_id:{user.customer_id}:agent:{id}"
+        )
         stream = info.context.services.events.stream(user, [topic], _budget(info))
         async for event in stream:
             # the event carries the agent's public fields; the hash never leaves the service

@@ -27,8 +27,12 @@ class WebhookQueries:
 
     @strawberry.field
     async def webhooks(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Webhook]:
         page = await info.context.services.webhooks.list_page(
             info.context.user, page_args(first, after, last, before)
@@ -37,20 +41,28 @@ class WebhookQueries:
 
     @strawberry.field
     async def webhook_deliveries(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: WebhookDeliveryFilter | None = None,
     ) -> Connection[WebhookDelivery]:
         f = filter or WebhookDeliveryFilter()
         page = await info.context.services.webhooks.deliveries(
-            info.context.user, page_args(first, after, last, before),
-            DeliveryFilter(f.webhook_id, f.status.value if f.status else None, f.event_type,
-                           f.event_id),
+            info.context.user,
+            page_args(first, after, last, before),
+            DeliveryFilter(
+                f.webhook_id, f.status.value if f.status else None, f.event_type, f.event_id
+            ),
         )
         return Connection[WebhookDelivery].from_page(page, WebhookDelivery.from_model)
 
-    @strawberry.field(description="Deliveries the endpoint missed (skipped while disabled, or "
-                                  "failed) since it last succeeded: what replay would resend.")
+    @strawberry.field(
+        description="Deliveries the endpoint missed (skipped while disabled, or "
+        "failed) since it last succeeded: what replay would resend."
+    )
     async def webhook_missed_delivery_count(self, info: Info, id: UUID) -> int:
         return await info.context.services.webhooks.missed_count(info.context.user, id)
 
@@ -60,19 +72,31 @@ class WebhookMutations:
     @strawberry.mutation
     async def create_webhook(self, info: Info, input: CreateWebhookInput) -> WebhookWithSecret:
         row, secret = await info.context.services.webhooks.create(
-            info.context.user, info.context.meta,
-            WebhookFields(name=input.name, uri=input.uri, method=input.method.value,
-                          event_types=input.event_types, enabled=input.enabled),
+            info.context.user,
+            info.context.meta,
+            WebhookFields(
+                name=input.name,
+                uri=input.uri,
+                method=input.method.value,
+                event_types=input.event_types,
+                enabled=input.enabled,
+            ),
         )
         return WebhookWithSecret(webhook=Webhook.from_model(row), signing_secret=secret)
 
     @strawberry.mutation
     async def update_webhook(self, info: Info, input: UpdateWebhookInput) -> Webhook:
         row = await info.context.services.webhooks.update(
-            info.context.user, info.context.meta, input.id,
-            WebhookFields(name=input.name, uri=input.uri,
-                          method=input.method.value if input.method else None,
-                          event_types=input.event_types, enabled=input.enabled),
+            info.context.user,
+            info.context.meta,
+            input.id,
+            WebhookFields(
+                name=input.name,
+                uri=input.uri,
+                method=input.method.value if input.method else None,
+                event_types=input.event_types,
+                enabled=input.enabled,
+            ),
         )
         return Webhook.from_model(row)
 

@@ -22,8 +22,9 @@ class WebhookDeliveryStatus(Enum):
     SKIPPED = "skipped"
 
 
-@strawberry.type(description="A webhook endpoint. Its signing secret is shown only on "
-                             "create and rotate.")
+@strawberry.type(
+    description="A webhook endpoint. Its signing secret is shown only on create and rotate."
+)
 class Webhook:
     id: UUID
     customer_id: UUID
@@ -41,10 +42,18 @@ class Webhook:
     @classmethod
     def from_model(cls, row: WebhookRow) -> Webhook:
         return cls(
-            id=row.id, customer_id=row.customer_id, name=row.name, uri=row.uri,
-            method=WebhookMethod(row.method), event_types=list(row.event_types),
-            enabled=row.enabled, disabled_reason=row.disabled_reason, tm_disable=row.tm_disable,
-            tm_last_success=row.tm_last_success, tm_create=row.tm_create, tm_update=row.tm_update,
+            id=row.id,
+            customer_id=row.customer_id,
+            name=row.name,
+            uri=row.uri,
+            method=WebhookMethod(row.method),
+            event_types=list(row.event_types),
+            enabled=row.enabled,
+            disabled_reason=row.disabled_reason,
+            tm_disable=row.tm_disable,
+            tm_last_success=row.tm_last_success,
+            tm_create=row.tm_create,
+            tm_update=row.tm_update,
         )
 
 
@@ -66,9 +75,15 @@ class WebhookAttempt:
 
     @classmethod
     def from_model(cls, row: AttemptRow) -> WebhookAttempt:
-        return cls(number=row.number, uri=row.uri, status_code=row.status_code,
-                   latency_ms=row.latency_ms, error=row.error, response_body=row.response_body,
-                   tm_attempt=row.tm_attempt)
+        return cls(
+            number=row.number,
+            uri=row.uri,
+            status_code=row.status_code,
+            latency_ms=row.latency_ms,
+            error=row.error,
+            response_body=row.response_body,
+            tm_attempt=row.tm_attempt,
+        )
 
 
 @strawberry.type(description="One event to one endpoint; `id` is the X-VoIPBIN-Delivery header.")
@@ -93,10 +108,16 @@ class WebhookDelivery:
     @classmethod
     def from_model(cls, row: DeliveryRow) -> WebhookDelivery:
         return cls(
-            id=row.id, webhook_id=row.webhook_id, event_id=row.event_id,
-            event_type=row.event_type, status=WebhookDeliveryStatus(row.status),
-            attempt_count=row.attempt_count, last_status_code=row.last_status_code,
-            last_error=row.last_error, tm_create=row.tm_create, tm_update=row.tm_update,
+            id=row.id,
+            webhook_id=row.webhook_id,
+            event_id=row.event_id,
+            event_type=row.event_type,
+            status=WebhookDeliveryStatus(row.status),
+            attempt_count=row.attempt_count,
+            last_status_code=row.last_status_code,
+            last_error=row.last_error,
+            tm_create=row.tm_create,
+            tm_update=row.tm_update,
             tm_finish=row.tm_finish,
         )
 
@@ -111,9 +132,13 @@ class WebhookTestResult:
 
     @classmethod
     def from_result(cls, result: AttemptResult) -> WebhookTestResult:
-        return cls(delivered=result.outcome.value == "delivered", status_code=result.status_code,
-                   latency_ms=result.latency_ms, error=result.error,
-                   response_body=result.response_body)
+        return cls(
+            delivered=result.outcome.value == "delivered",
+            status_code=result.status_code,
+            latency_ms=result.latency_ms,
+            error=result.error,
+            response_body=result.response_body,
+        )
 
 
 @strawberry.input

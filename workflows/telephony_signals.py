@@ -8,8 +8,10 @@ channel id, so no lookup (and no shared state) is needed:
   channel and `<call uuid>-<suffix>` for helpers (snoop, external media, dialled legs use
   their own call's uuid);
 * a channel Asterisk named itself (an inbound call entering Stasis from the dialplan,
-  id like `1795560487.62`) belongs to the call `uuid5(CHANNEL_NAMESPACE, channel_id)`,
+  id like `1795560487.62`) belongs to the call `uuid5(CHANNEL_NAMESPACE, node/channel_id)`,
   so a replayed StasisStart lands on the same workflow (signal-with-start is idempotent).
+  The node is part of the key because Asterisk ids are `<epoch>.<sequence>` per node:
+  two nodes started in the same second hand out the same ids.
 
 Events carry `event_key` (a digest of the raw event) so a workflow can ignore a replayed
 event it has already handled. Pure dataclasses: safe inside the workflow sandbox.
@@ -28,11 +30,11 @@ CHANNEL_NAMESPACE = uuid.UUID("5b0f4a52-52a4-4a0e-9a2d-6e1d3c1f0b7e")
 OUTBOUND_APP_ARG = "outbound"
 
 
-def call_id_for_channel(channel_id: str) -> uuid.UUID:
+def call_id_for_channel(channel_id: str, node: str) -> uuid.UUID:
     try:
         return uuid.UUID(channel_id[:36])
     except ValueError:
-        return uuid.uuid5(CHANNEL_NAMESPACE, channel_id)
+        return uuid.uuid5(CHANNEL_NAMESPACE, f"{node}/{channel_id}")
 
 
 @dataclass

@@ -91,12 +91,15 @@ class WebhookDeliveryWorkflow:
             if delay > 0:
                 await workflow.sleep(delay)
             result = await workflow.execute_activity(
-                deliver, DeliverInput(input.target),
-                start_to_close_timeout=timeout, retry_policy=ACTIVITY_RETRY,
+                deliver,
+                DeliverInput(input.target),
+                start_to_close_timeout=timeout,
+                retry_policy=ACTIVITY_RETRY,
             )
             self._attempts.append(
-                AttemptSummary(result.attempt_number, result.outcome, result.status_code,
-                               result.error)
+                AttemptSummary(
+                    result.attempt_number, result.outcome, result.status_code, result.error
+                )
             )
             if result.outcome in (DELIVERED, PERMANENT):
                 return WebhookDeliveryResult(result.outcome, self._attempts)
@@ -104,8 +107,10 @@ class WebhookDeliveryWorkflow:
             retry_after = result.retry_after_seconds or 0.0
             index += 1
         gave_up = await workflow.execute_activity(
-            give_up, GiveUpInput(input.target),
-            start_to_close_timeout=ACTIVITY_MARGIN, retry_policy=ACTIVITY_RETRY,
+            give_up,
+            GiveUpInput(input.target),
+            start_to_close_timeout=ACTIVITY_MARGIN,
+            retry_policy=ACTIVITY_RETRY,
         )
         return WebhookDeliveryResult(WINDOW_EXHAUSTED, self._attempts, gave_up.endpoint_disabled)
 

@@ -183,7 +183,9 @@ async def test_no_credentials_is_unauthenticated(api: Api) -> None:
     assert error_code(await api.gql(ME, auth="Basic dXNlcjpwYXNz")) == "UNAUTHENTICATED"
 
 
-async def test_editing_an_agent_keeps_its_sessions_and_shows_fresh_data(api: Api, tenant: Tenant) -> None:
+async def test_editing_an_agent_keeps_its_sessions_and_shows_fresh_data(
+    api: Api, tenant: Tenant
+) -> None:
     created = (
         await api.ok(
             'mutation{createAgent(input:{username:"%s-ed",password:"agent-password"}){id}}'
@@ -194,7 +196,10 @@ async def test_editing_an_agent_keeps_its_sessions_and_shows_fresh_data(api: Api
     session = await api.login(f"{tenant.username}-ed", "agent-password")
     auth = f"Bearer {session['token']}"
     assert (await api.ok(ME, auth=auth))["me"]["agent"]["id"] == created["id"]
-    await api.ok('mutation($id:UUID!){updateAgent(input:{id:$id,name:"Renamed"}){name}}',
-                 {"id": created["id"]}, auth=tenant.auth)
+    await api.ok(
+        'mutation($id:UUID!){updateAgent(input:{id:$id,name:"Renamed"}){name}}',
+        {"id": created["id"]},
+        auth=tenant.auth,
+    )
     me = await api.ok("{ me { agent { name } } }", auth=auth)
     assert me["me"]["agent"]["name"] == "Renamed"

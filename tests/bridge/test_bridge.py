@@ -39,7 +39,7 @@ async def test_inbound_call_starts_its_workflow_and_gets_the_events_in_order(
         channel_id = await place_inbound(
             sim, [{"wait": 0.5}, {"dtmf": "12"}, {"wait": 0.5}, {"hangup": True}]
         )
-        workflow_id = call_workflow_id(call_id_for_channel(channel_id))
+        workflow_id = call_workflow_id(call_id_for_channel(channel_id, sim.names[0]))
         handle = running.client.get_workflow_handle(workflow_id, result_type=list[AriEventSignal])
 
         # when the bridge started the call's workflow from StasisStart, and we answer
@@ -73,7 +73,8 @@ async def test_a_replayed_event_is_dropped(
         # given a live inbound call whose workflow runs
         channel_id = await place_inbound(sim, [])
         handle = running.client.get_workflow_handle(
-            call_workflow_id(call_id_for_channel(channel_id)), result_type=list[AriEventSignal]
+            call_workflow_id(call_id_for_channel(channel_id, sim.names[0])),
+            result_type=list[AriEventSignal],
         )
 
         async def started() -> bool:
@@ -145,7 +146,8 @@ async def test_an_event_for_a_finished_or_unknown_call_is_dropped_and_the_bridge
         # then the next inbound call still gets through
         channel_id = await place_inbound(sim, [])
         handle = running.client.get_workflow_handle(
-            call_workflow_id(call_id_for_channel(channel_id)), result_type=list[AriEventSignal]
+            call_workflow_id(call_id_for_channel(channel_id, sim.names[0])),
+            result_type=list[AriEventSignal],
         )
 
         async def started() -> bool:

@@ -38,7 +38,7 @@ def test_inbound_stasis_start_starts_the_call_named_after_the_channel() -> None:
         )
     )
     assert routed is not None and routed.starts_call
-    assert routed.workflow_id == call_workflow_id(call_id_for_channel("1795560487.62"))
+    assert routed.workflow_id == call_workflow_id(call_id_for_channel("1795560487.62", "call-1"))
     signal = routed.signal
     assert (signal.node, signal.state, signal.caller_number, signal.exten) == (
         "call-1",

@@ -26,7 +26,8 @@ async def _inbound(h: CallHarness, to: str, script: list[dict[str, object]]) -> 
         "/sim/inbound", json={"from": "+15557770000", "to": to, "script": script}
     )
     response.raise_for_status()
-    return call_id_for_channel(response.json()["channel_id"])
+    body = response.json()
+    return call_id_for_channel(body["channel_id"], body["node"])
 
 
 async def _wait_workflow(h: CallHarness, call_id: uuid.UUID) -> CallResult:

@@ -50,8 +50,12 @@ async def event_services(event_settings: Settings) -> AsyncIterator[Services]:
 @pytest.fixture(scope="session")
 async def worker(event_services: Services) -> AsyncIterator[Worker]:
     client = await event_services.temporal()
-    w = Worker(client, task_queue=event_services.webhooks.task_queue, workflows=ALL_WORKFLOWS,
-               activities=webhook_activities(event_services))
+    w = Worker(
+        client,
+        task_queue=event_services.webhooks.task_queue,
+        workflows=ALL_WORKFLOWS,
+        activities=webhook_activities(event_services),
+    )
     async with w:
         yield w
 

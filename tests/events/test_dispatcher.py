@@ -34,8 +34,14 @@ class DiesAfterPublishing(OutboxDispatcher):
 
 async def _emit(services: Services, customer_id: uuid.UUID, resource_id: uuid.UUID) -> uuid.UUID:
     async with transaction(services.sessions) as session:
-        event = await emit(session, customer_id=customer_id, event_type="probe_updated",
-                           resource_type="probe", resource_id=resource_id, data={"n": 1})
+        event = await emit(
+            session,
+            customer_id=customer_id,
+            event_type="probe_updated",
+            resource_type="probe",
+            resource_id=resource_id,
+            data={"n": 1},
+        )
     return event.event_id
 
 
@@ -77,9 +83,15 @@ async def test_event_committed_while_dispatcher_dies_is_delivered_after_restart(
     assert second["payload"]["data"]["events"]["eventId"] == str(follow_up)
     # and the row is marked published
     async with event_services.sessions() as session:
-        row = (await session.execute(
-            sa.select(OutboxEvent).where(col(OutboxEvent.event_id) == event_id)
-        )).scalars().one()
+        row = (
+            (
+                await session.execute(
+                    sa.select(OutboxEvent).where(col(OutboxEvent.event_id) == event_id)
+                )
+            )
+            .scalars()
+            .one()
+        )
     assert row.tm_publish is not None
     await ws.close()
     await raw.aclose()  # type: ignore[no-untyped-call]
@@ -95,22 +107,33 @@ async def test_prune_removes_only_published_events_older_than_retention(
     retention = event_services.settings.events.retention_seconds
     async with transaction(event_services.sessions) as session:
         await session.execute(
-            sa.update(OutboxEvent).where(col(OutboxEvent.event_id) == old_id)
+            sa.update(OutboxEvent)
+            .where(col(OutboxEvent.event_id) == old_id)
             .values(tm_publish=utcnow() - timedelta(seconds=retention + 60), published_seq=None)
         )
         # an unpublished old row must survive too: it was never delivered
-        stuck = await emit(session, customer_id=customer_id, event_type="probe_updated",
-                           resource_type="probe", resource_id=uuid.uuid4(), data={})
+        stuck = await emit(
+            session,
+            customer_id=customer_id,
+            event_type="probe_updated",
+            resource_type="probe",
+            resource_id=uuid.uuid4(),
+            data={},
+        )
         stuck.tm_create = utcnow() - timedelta(seconds=retention + 60)
     await dispatcher.stop()
     try:
         await dispatcher.build().prune()
         async with event_services.sessions() as session:
-            left = set((await session.execute(
-                sa.select(col(OutboxEvent.event_id)).where(
-                    col(OutboxEvent.event_id).in_([old_id, recent_id, stuck.event_id])
-                )
-            )).scalars())
+            left = set(
+                (
+                    await session.execute(
+                        sa.select(col(OutboxEvent.event_id)).where(
+                            col(OutboxEvent.event_id).in_([old_id, recent_id, stuck.event_id])
+                        )
+                    )
+                ).scalars()
+            )
     finally:
         dispatcher.start()
     assert left == {recent_id, stuck.event_id}
@@ -128,9 +151,13 @@ async def test_a_failed_turn_is_retried_by_the_running_dispatcher(
 
     await dispatcher.stop()
     s = event_services
-    flaky_dispatcher = OutboxDispatcher(database_url=s.settings.database_url,
-                                        sessions=s.sessions, redis=s.redis,
-                                        settings=s.settings.events, on_published=flaky)
+    flaky_dispatcher = OutboxDispatcher(
+        database_url=s.settings.database_url,
+        sessions=s.sessions,
+        redis=s.redis,
+        settings=s.settings.events,
+        on_published=flaky,
+    )
     task = asyncio.create_task(flaky_dispatcher.run())
     try:
         event_id = await _emit(s, uuid.UUID(tenant.customer_id), uuid.uuid4())
@@ -139,10 +166,13 @@ async def test_a_failed_turn_is_retried_by_the_running_dispatcher(
         while published is None and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
             async with s.sessions() as session:
-                published = (await session.execute(
-                    sa.select(col(OutboxEvent.tm_publish))
-                    .where(col(OutboxEvent.event_id) == event_id)
-                )).scalar_one()
+                published = (
+                    await session.execute(
+                        sa.select(col(OutboxEvent.tm_publish)).where(
+                            col(OutboxEvent.event_id) == event_id
+                        )
+                    )
+                ).scalar_one()
         assert failures["left"] == 0 and published is not None
     finally:
         task.cancel()

@@ -80,9 +80,12 @@ async def test_topics_of_another_customer_or_malformed_are_refused(
     a, b = tenant, other_tenant
     b_agent = await _agent(api, b)
     foreign = [
-        f"customer_id:{b.customer_id}", f"customer_id:{b.customer_id}:agent",
-        f"customer_id:{b.customer_id}:agent:*", f"customer_id:{b.customer_id}:agent:{b_agent}",
-        f"agent_id:{b.agent_id}", f"agent_id:{b_agent}:agent:*",
+        f"customer_id:{b.customer_id}",
+        f"customer_id:{b.customer_id}:agent",
+        f"customer_id:{b.customer_id}:agent:*",
+        f"customer_id:{b.customer_id}:agent:{b_agent}",
+        f"agent_id:{b.agent_id}",
+        f"agent_id:{b_agent}:agent:*",
         f"customer_id:{b.customer_id}:customer:{b.customer_id}",
     ]
     malformed = [t.format(a=a.customer_id, A=a.customer_id.upper()) for t in OTHER_SHAPES]
@@ -183,8 +186,14 @@ async def test_burst_of_1000_events_arrives_in_order_per_resource(
     async def writer(resource_id: uuid.UUID) -> None:
         for i in range(100):
             async with transaction(event_services.sessions) as session:
-                await emit(session, customer_id=customer_id, event_type="burst_updated",
-                           resource_type="burst", resource_id=resource_id, data={"i": i})
+                await emit(
+                    session,
+                    customer_id=customer_id,
+                    event_type="burst_updated",
+                    resource_type="burst",
+                    resource_id=resource_id,
+                    data={"i": i},
+                )
 
     # when ten writers commit 1,000 events concurrently
     await asyncio.gather(*(writer(r) for r in resources))
@@ -218,10 +227,12 @@ async def test_agent_updated_follows_one_agent(
     own = (await api.ok(CREATE_AGENT, {"u": username}, auth=tenant.auth))["createAgent"]["id"]
     login = await api.login(username, "agent-password-1")
     ws = await WsClient.open(base_url, f"Bearer {login['token']}")
-    op = await ws.subscribe("subscription($id:UUID!){agentUpdated(id:$id){id name status}}",
-                            {"id": own})
-    other = await ws.subscribe("subscription($id:UUID!){agentUpdated(id:$id){id}}",
-                               {"id": tenant.agent_id})
+    op = await ws.subscribe(
+        "subscription($id:UUID!){agentUpdated(id:$id){id name status}}", {"id": own}
+    )
+    other = await ws.subscribe(
+        "subscription($id:UUID!){agentUpdated(id:$id){id}}", {"id": tenant.agent_id}
+    )
     refused = await ws.next(other)
     assert refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     status = "mutation($id:UUID!){updateAgent(input:{id:$id,status:AVAILABLE}){id}}"

@@ -77,8 +77,9 @@ async def test_500_twice_then_200_is_delivered_with_three_attempts_recorded(
     # a tampered body does not verify with the same signature
     headers, body = requests[-1]
     tampered = body.replace(agent_id.encode(), str(uuid.uuid4()).encode())
-    assert independent_signature(secret, headers["x-voipbin-timestamp"], tampered) != (
-        headers["x-voipbin-signature"]
+    assert (
+        independent_signature(secret, headers["x-voipbin-timestamp"], tampered)
+        != (headers["x-voipbin-signature"])
     )
 
 
@@ -128,14 +129,16 @@ async def test_endpoint_failing_for_the_whole_window_is_disabled_then_replayed(
     assert sorted(n["status"] for n in nodes) == ["FAILED", "SKIPPED"]
     missed = "query($id:UUID!){webhookMissedDeliveryCount(id:$id)}"
     assert (await api.ok(missed, {"id": webhook_id}, auth=tenant.auth))[
-        "webhookMissedDeliveryCount"] == 2
+        "webhookMissedDeliveryCount"
+    ] == 2
     # re-enabled, with a healthy receiver, replaying what it missed delivers both
     script.responses.clear()
     enable = "mutation($id:UUID!){updateWebhook(input:{id:$id,enabled:true}){enabled}}"
     await api.ok(enable, {"id": webhook_id}, auth=tenant.auth)
     replay = "mutation($id:UUID!){replayMissedWebhookDeliveries(id:$id)}"
     assert (await api.ok(replay, {"id": webhook_id}, auth=tenant.auth))[
-        "replayMissedWebhookDeliveries"] == 2
+        "replayMissedWebhookDeliveries"
+    ] == 2
     deadline = asyncio.get_running_loop().time() + WAIT
     while True:
         nodes = await _settled(api, tenant, webhook_id, count=2)
@@ -147,8 +150,9 @@ async def test_endpoint_failing_for_the_whole_window_is_disabled_then_replayed(
     assert [n["status"] for n in nodes] == ["DELIVERED", "DELIVERED"]
     audit = """query{auditLogs(first:50){edges{node{action actorType resourceId}}}}"""
     edges = (await api.ok(audit, auth=tenant.auth))["auditLogs"]["edges"]
-    actions = {(e["node"]["action"], e["node"]["actorType"], e["node"]["resourceId"])
-               for e in edges}
+    actions = {
+        (e["node"]["action"], e["node"]["actorType"], e["node"]["resourceId"]) for e in edges
+    }
     assert ("webhook.auto_disable", "system", webhook_id) in actions
 
 
@@ -170,9 +174,15 @@ async def test_test_webhook_sends_a_signed_ping(
 async def test_private_and_metadata_targets_are_refused_at_save_time(
     api: Api, tenant: Tenant
 ) -> None:
-    for uri in ("http://10.0.0.5/hook", "http://169.254.169.254/latest/meta-data",
-                "http://192.168.1.1/", "http://[::ffff:10.0.0.1]/", "http://100.64.0.1/",
-                "ftp://example.com/", "http://localhost.invalid/"):
+    for uri in (
+        "http://10.0.0.5/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://192.168.1.1/",
+        "http://[::ffff:10.0.0.1]/",
+        "http://100.64.0.1/",
+        "ftp://example.com/",
+        "http://localhost.invalid/",
+    ):
         body = await api.gql(CREATE, {"i": {"uri": uri}}, auth=tenant.auth)
         assert error_code(body) == "BAD_USER_INPUT", (uri, body)
         assert body["errors"][0]["extensions"]["field"] == "uri"
@@ -182,21 +192,28 @@ async def test_private_and_metadata_targets_are_refused_at_save_time(
     assert body["errors"][0]["extensions"]["field"] == "webhookUri"
 
 
-async def test_signing_secret_is_shown_once_and_rotates(api: Api, tenant: Tenant, receiver: Receiver) -> None:
+async def test_signing_secret_is_shown_once_and_rotates(
+    api: Api, tenant: Tenant, receiver: Receiver
+) -> None:
     uri, _ = receiver.endpoint()
     webhook_id, secret = await _endpoint(api, tenant, uri, ["nothing_happens"])
     rotate = "mutation($id:UUID!){rotateWebhookSigningSecret(id:$id){signingSecret}}"
     new = (await api.ok(rotate, {"id": webhook_id}, auth=tenant.auth))[
-        "rotateWebhookSigningSecret"]["signingSecret"]
+        "rotateWebhookSigningSecret"
+    ]["signingSecret"]
     assert new != secret and new.startswith("whsec_")
     # the plain read has no secret field at all
-    body = await api.gql("query($id:UUID!){webhook(id:$id){signingSecret}}", {"id": webhook_id},
-                         auth=tenant.auth)
+    body = await api.gql(
+        "query($id:UUID!){webhook(id:$id){signingSecret}}", {"id": webhook_id}, auth=tenant.auth
+    )
     assert error_code(body) == "GRAPHQL_VALIDATION_FAILED"
 
 
 async def test_another_customer_cannot_see_or_replay_deliveries(
-    api: Api, tenant: Tenant, other_tenant: Tenant, receiver: Receiver,
+    api: Api,
+    tenant: Tenant,
+    other_tenant: Tenant,
+    receiver: Receiver,
     dispatcher: DispatcherControl,
 ) -> None:
     uri, _ = receiver.endpoint(200)
@@ -205,8 +222,11 @@ async def test_another_customer_cannot_see_or_replay_deliveries(
     (delivery,) = await _settled(api, tenant, webhook_id)
     data = await api.ok(DELIVERIES, {"f": {"webhookId": webhook_id}}, auth=other_tenant.auth)
     assert data["webhookDeliveries"]["totalCount"] == 0
-    body = await api.gql("mutation($id:UUID!){replayWebhookDelivery(id:$id){id}}",
-                         {"id": delivery["id"]}, auth=other_tenant.auth)
+    body = await api.gql(
+        "mutation($id:UUID!){replayWebhookDelivery(id:$id){id}}",
+        {"id": delivery["id"]},
+        auth=other_tenant.auth,
+    )
     assert error_code(body) == "NOT_FOUND"
     body = await api.gql(WEBHOOK, {"id": webhook_id}, auth=other_tenant.auth)
     assert error_code(body) == "NOT_FOUND"
@@ -229,7 +249,10 @@ async def test_customer_webhook_uri_receives_its_events_signed_with_the_customer
     assert headers["x-voipbin-signature"] == independent_signature(
         secret, headers["x-voipbin-timestamp"], body
     )
-    data = await api.ok(DELIVERIES, {"f": {"webhookId": tenant.customer_id,
-                                           "eventType": "agent_created"}}, auth=tenant.auth)
+    data = await api.ok(
+        DELIVERIES,
+        {"f": {"webhookId": tenant.customer_id, "eventType": "agent_created"}},
+        auth=tenant.auth,
+    )
     (node,) = [e["node"] for e in data["webhookDeliveries"]["edges"]]
     assert node["webhookId"] is None and node["status"] in ("DELIVERED", "PENDING")

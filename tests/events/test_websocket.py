@@ -25,9 +25,12 @@ from voipbin.services import Services, build_services
 async def _raw(base_url: str, auth: str) -> tuple[ClientConnection, dict[str, object]]:
     """Connects and sends connection_init; returns the socket and the first answer."""
     # no client-side WebSocket pings: only the server's protocol pings matter here
-    conn = await connect(base_url.replace("http", "ws") + "/graphql",
-                         subprotocols=[Subprotocol("graphql-transport-ws")], max_queue=1,
-                         ping_interval=None)
+    conn = await connect(
+        base_url.replace("http", "ws") + "/graphql",
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        max_queue=1,
+        ping_interval=None,
+    )
     await conn.send(json.dumps({"type": "connection_init", "payload": {"authorization": auth}}))
     try:
         first = json.loads(await asyncio.wait_for(conn.recv(), WAIT))
@@ -38,6 +41,7 @@ async def _raw(base_url: str, auth: str) -> tuple[ClientConnection, dict[str, ob
 
 async def _close_code(conn: ClientConnection) -> int | None:
     """Reads (and drops) whatever is left until the server closes; returns its code."""
+
     async def drain() -> None:
         try:
             while True:
@@ -104,20 +108,38 @@ async def small_buffer_app(event_settings: Settings) -> AsyncIterator[tuple[str,
 
 
 async def test_slow_consumer_is_disconnected_with_4413(
-    small_buffer_app: tuple[str, Services], api: Api, tenant: Tenant,
+    small_buffer_app: tuple[str, Services],
+    api: Api,
+    tenant: Tenant,
     dispatcher: DispatcherControl,
 ) -> None:
     url, services = small_buffer_app
     customer_id = uuid.UUID(tenant.customer_id)
     conn, ack = await _raw(url, tenant.auth)
     assert ack["type"] == "connection_ack"
-    await conn.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-        "query": EVENTS, "variables": {"topics": [f"customer_id:{customer_id}:flood"]}}}))
+    await conn.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {
+                    "query": EVENTS,
+                    "variables": {"topics": [f"customer_id:{customer_id}:flood"]},
+                },
+            }
+        )
+    )
     await asyncio.sleep(0.2)  # the subscription registers; the client then never reads
     filler = "x" * 5_000  # enough bytes to fill the socket buffers on both sides
     for _ in range(6):
         async with transaction(services.sessions) as session:
             for _ in range(500):
-                await emit(session, customer_id=customer_id, event_type="flood_updated",
-                           resource_type="flood", resource_id=uuid.uuid4(), data={"f": filler})
+                await emit(
+                    session,
+                    customer_id=customer_id,
+                    event_type="flood_updated",
+                    resource_type="flood",
+                    resource_id=uuid.uuid4(),
+                    data={"f": filler},
+                )
     assert await _close_code(conn) == CLOSE_SLOW_CONSUMER

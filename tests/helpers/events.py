@@ -62,8 +62,13 @@ class DispatcherControl:
 
     def build(self, cls: type[OutboxDispatcher] = OutboxDispatcher) -> OutboxDispatcher:
         s = self.services
-        return cls(database_url=s.settings.database_url, sessions=s.sessions, redis=s.redis,
-                   settings=s.settings.events, on_published=s.webhooks.start_deliveries)
+        return cls(
+            database_url=s.settings.database_url,
+            sessions=s.sessions,
+            redis=s.redis,
+            settings=s.settings.events,
+            on_published=s.webhooks.start_deliveries,
+        )
 
     def start(self) -> None:
         if self.task is None:
@@ -112,9 +117,15 @@ class WsClient:
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
         op_id = uuid.uuid4().hex
         self.messages.setdefault(op_id, asyncio.Queue())
-        await self.conn.send(json.dumps({"id": op_id, "type": "subscribe",
-                                         "payload": {"query": query,
-                                                     "variables": variables or {}}}))
+        await self.conn.send(
+            json.dumps(
+                {
+                    "id": op_id,
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables or {}},
+                }
+            )
+        )
         return op_id
 
     async def next(self, op_id: str, timeout: float = WAIT) -> dict[str, Any]:
@@ -144,8 +155,9 @@ class Receiver:
     def __init__(self) -> None:
         self.scripts: dict[str, Script] = {}
         self.base_url = ""
-        self.app = Starlette(routes=[Route("/hook/{name}", self._hook,
-                                           methods=["POST", "PUT", "GET", "DELETE"])])
+        self.app = Starlette(
+            routes=[Route("/hook/{name}", self._hook, methods=["POST", "PUT", "GET", "DELETE"])]
+        )
 
     def endpoint(self, *statuses: int | tuple[int, dict[str, str]]) -> tuple[str, Script]:
         name = uuid.uuid4().hex

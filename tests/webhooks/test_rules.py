@@ -20,10 +20,21 @@ from voipbin.webhooks.ssrf import UrlGuard, UrlRefused
 
 @pytest.mark.parametrize(
     ("status", "outcome"),
-    [(200, Outcome.DELIVERED), (204, Outcome.DELIVERED), (299, Outcome.DELIVERED),
-     (500, Outcome.RETRY), (503, Outcome.RETRY), (408, Outcome.RETRY), (429, Outcome.RETRY),
-     (400, Outcome.PERMANENT), (401, Outcome.PERMANENT), (404, Outcome.PERMANENT),
-     (410, Outcome.PERMANENT), (301, Outcome.PERMANENT), (302, Outcome.PERMANENT)],
+    [
+        (200, Outcome.DELIVERED),
+        (204, Outcome.DELIVERED),
+        (299, Outcome.DELIVERED),
+        (500, Outcome.RETRY),
+        (503, Outcome.RETRY),
+        (408, Outcome.RETRY),
+        (429, Outcome.RETRY),
+        (400, Outcome.PERMANENT),
+        (401, Outcome.PERMANENT),
+        (404, Outcome.PERMANENT),
+        (410, Outcome.PERMANENT),
+        (301, Outcome.PERMANENT),
+        (302, Outcome.PERMANENT),
+    ],
 )
 def test_status_classification(status: int, outcome: Outcome) -> None:
     assert classify(status) is outcome
@@ -49,10 +60,31 @@ def test_signature_covers_timestamp_and_body() -> None:
 
 @pytest.mark.parametrize(
     "address",
-    ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.0.1", "169.254.169.254", "0.0.0.0",
-     "100.64.0.1", "192.0.0.1", "192.0.2.1", "198.18.0.1", "198.51.100.1", "203.0.113.1",
-     "240.0.0.1", "255.255.255.255", "224.0.0.1", "::", "::1", "fc00::1", "fd00:ec2::254",
-     "fe80::1", "2001:db8::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"],
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.0.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "100.64.0.1",
+        "192.0.0.1",
+        "192.0.2.1",
+        "198.18.0.1",
+        "198.51.100.1",
+        "203.0.113.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "224.0.0.1",
+        "::",
+        "::1",
+        "fc00::1",
+        "fd00:ec2::254",
+        "fe80::1",
+        "2001:db8::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+    ],
 )
 def test_guard_refuses_non_public_addresses(address: str) -> None:
     guard = UrlGuard(Settings(environment="test"))  # type: ignore[call-arg]
@@ -71,8 +103,14 @@ def test_guard_allows_public_and_allowlisted() -> None:
 
 async def test_guard_resolves_names_and_checks_every_address() -> None:
     guard = UrlGuard(Settings(environment="test"))  # type: ignore[call-arg]
-    for url in ("http://localhost/", "http://127.0.0.1:8080/x", "http://[::1]/",
-                "gopher://example.com/", "http:///nohost", "http://name.invalid/"):
+    for url in (
+        "http://localhost/",
+        "http://127.0.0.1:8080/x",
+        "http://[::1]/",
+        "gopher://example.com/",
+        "http:///nohost",
+        "http://name.invalid/",
+    ):
         with pytest.raises(UrlRefused):
             await guard.resolve(url)
     with pytest.raises(InvalidInput) as info:
@@ -89,9 +127,17 @@ def test_topic_grammar() -> None:
     assert (t.scope, t.scope_id, t.resource, t.resource_id) == (Scope.CUSTOMER, cid, "call", rid)
     assert parse_topic(f"agent_id:{cid}:call:*").resource_id is None
     assert parse_topic(f"customer_id:{cid}").resource is None
-    for bad in ("", "x", f"customer_id:{cid}:CALL", f"customer_id:{cid}:call:{rid}:x",
-                f"customer_id:{str(cid).upper()}", f"customer_id:{cid}:call:nope",
-                f"user_id:{cid}", f"customer_id:{cid.hex}", "customer_id:*"):
+    for bad in (
+        "",
+        "x",
+        f"customer_id:{cid}:CALL",
+        f"customer_id:{cid}:call:{rid}:x",
+        f"customer_id:{str(cid).upper()}",
+        f"customer_id:{cid}:call:nope",
+        f"user_id:{cid}",
+        f"customer_id:{cid.hex}",
+        "customer_id:*",
+    ):
         with pytest.raises(InvalidInput) as info:
             parse_topic(bad)
         assert info.value.field == "topics"

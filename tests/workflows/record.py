@@ -70,11 +70,14 @@ async def record(client: Client, scenario: str) -> str:
     event_id, target_id = uuid.uuid4(), uuid.uuid4()
     target = DeliveryTarget(uuid.uuid4(), event_id, "agent_created", target_id, target_id)
     schedule = RetrySchedule([0.0, 0.1, 0.1], 0.1, 4.0, 5.0)
-    async with Worker(client, task_queue=queue, workflows=ALL_WORKFLOWS,
-                      activities=scripted(SCENARIOS[scenario])):
+    async with Worker(
+        client, task_queue=queue, workflows=ALL_WORKFLOWS, activities=scripted(SCENARIOS[scenario])
+    ):
         handle = await client.start_workflow(
-            WebhookDeliveryWorkflow.run, WebhookDeliveryInput(target, schedule),
-            id=webhook_workflow_id(event_id, target_id), task_queue=queue,
+            WebhookDeliveryWorkflow.run,
+            WebhookDeliveryInput(target, schedule),
+            id=webhook_workflow_id(event_id, target_id),
+            task_queue=queue,
         )
         await handle.result()
         history = await handle.fetch_history()
@@ -82,8 +85,9 @@ async def record(client: Client, scenario: str) -> str:
 
 
 async def main(scenario: str) -> None:
-    client = await Client.connect(os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-                                  data_converter=pydantic_data_converter)
+    client = await Client.connect(
+        os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"), data_converter=pydantic_data_converter
+    )
     path = HISTORIES / f"webhook_delivery__{scenario}__v1.json"
     if path.exists():
         raise SystemExit(f"{path} exists: add a new version instead of re-recording")

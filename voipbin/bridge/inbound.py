@@ -1,7 +1,7 @@
 """Starting the call workflow of a new inbound channel (signal-with-start).
 
 The bridge hands over the StasisStart signal of a channel it did not create; the call id
-is `call_id_for_channel(channel)`. CallWorkflow starts from an input naming only the
+is `call_id_for_channel(channel, node)`. CallWorkflow starts from an input naming only the
 channel, its node, the caller and the dialled number: its first step (activity
 `calls.accept_inbound`) routes the dialled number to its owner's flow and writes the
 call and activeflow rows, or refuses the call with cause 3 when nobody serves the
@@ -43,7 +43,7 @@ class InboundStarter:
         self.max_executed_actions = max_executed_actions
 
     def workflow_args(self, signal: AriEventSignal) -> list[Any]:
-        call_id = call_id_for_channel(signal.channel_id)
+        call_id = call_id_for_channel(signal.channel_id, signal.node)
         return [
             CallInput(
                 call_id=call_id,
@@ -69,7 +69,7 @@ class InboundStarter:
         await self._client.start_workflow(
             CallWorkflow.run,
             *self.workflow_args(signal),
-            id=call_workflow_id(call_id_for_channel(signal.channel_id)),
+            id=call_workflow_id(call_id_for_channel(signal.channel_id, signal.node)),
             task_queue=self.task_queue,
             start_signal=ARI_EVENT_SIGNAL,
             start_signal_args=[signal],

@@ -212,7 +212,7 @@ def route(event: AriEvent) -> Routed | None:
     subject_of, fields_of = rule
     subject = subject_of(event)
     if subject.channel_id:
-        call_id = call_id_for_channel(subject.channel_id)
+        call_id = call_id_for_channel(subject.channel_id, event.node)
     elif subject.bridge_id:
         found = call_id_for_bridge(subject.bridge_id)
         if found is None:

@@ -82,13 +82,15 @@ class TelephonyBridge:
 
 async def run_bridge_with(services: Services, on_inbound: OnInbound | None = None) -> None:
     """Inside a process that already has its services (`voipbin worker` with
-    `ari.run_in_worker`). `on_inbound` defaults to `InboundStarter`."""
+    `ari.run_in_worker`). `on_inbound` defaults to the call service's starter, so
+    inbound calls get this deployment's call settings (task queue, timeouts, folders)."""
     from voipbin.telephony_nodes import AriPool
 
     pool = AriPool(services.settings.ari, services.redis)
     try:
         temporal = await services.temporal()
-        await TelephonyBridge(pool, services.sessions, temporal, on_inbound=on_inbound).run()
+        starter = on_inbound or services.calls.inbound_starter(temporal)
+        await TelephonyBridge(pool, services.sessions, temporal, on_inbound=starter).run()
     finally:
         await pool.aclose()
 

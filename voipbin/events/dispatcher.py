@@ -80,10 +80,16 @@ def _dsn(database_url: str) -> str:
 
 def _envelope(row: asyncpg.Record, published_seq: int) -> Envelope:
     return Envelope(
-        event_id=row["event_id"], event_type=row["event_type"], timestamp=row["tm_create"],
-        customer_id=row["customer_id"], agent_id=row["agent_id"],
-        resource_type=row["resource_type"], resource_id=row["resource_id"],
-        sequence=row["sequence"], data=row["data"], published_seq=published_seq,
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        timestamp=row["tm_create"],
+        customer_id=row["customer_id"],
+        agent_id=row["agent_id"],
+        resource_type=row["resource_type"],
+        resource_id=row["resource_id"],
+        sequence=row["sequence"],
+        data=row["data"],
+        published_seq=published_seq,
     )
 
 
@@ -127,8 +133,9 @@ class OutboxDispatcher:
     async def connect(self) -> asyncpg.Connection:
         """The connection claims and marks run on (the leader's, once it leads)."""
         conn = await asyncpg.connect(self._dsn)
-        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads,
-                                  schema="pg_catalog")
+        await conn.set_type_codec(
+            "jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
         self._conn = conn
         return conn
 
@@ -190,9 +197,7 @@ class OutboxDispatcher:
                 last = int(await conn.fetchval(_LAST_SEQ))
                 assigned = {pos: last + i for i, pos in enumerate(fresh, start=1)}
                 await conn.execute(_NUMBER, list(assigned), list(assigned.values()))
-        return [
-            _envelope(r, r["published_seq"] or assigned[r["position"]]) for r in rows
-        ]
+        return [_envelope(r, r["published_seq"] or assigned[r["position"]]) for r in rows]
 
     async def publish(self, events: Sequence[Envelope]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:

@@ -144,16 +144,20 @@ class EventService:
         limit = self._settings.replay_max_events
         async with self._sessions() as session:
             rows = (
-                await session.execute(
-                    sa.select(OutboxEvent)
-                    .where(
-                        col(OutboxEvent.customer_id).in_(customers),
-                        col(OutboxEvent.published_seq) > after_seq,
+                (
+                    await session.execute(
+                        sa.select(OutboxEvent)
+                        .where(
+                            col(OutboxEvent.customer_id).in_(customers),
+                            col(OutboxEvent.published_seq) > after_seq,
+                        )
+                        .order_by(col(OutboxEvent.published_seq))
+                        .limit(limit + 1)
                     )
-                    .order_by(col(OutboxEvent.published_seq))
-                    .limit(limit + 1)
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
         events = [Envelope.from_row(r) for r in rows]
         if len(events) > limit:
             raise InvalidInput(

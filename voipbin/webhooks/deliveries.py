@@ -50,10 +50,17 @@ async def ensure_delivery(session: AsyncSession, target: Target, status: Deliver
     await session.execute(
         insert(WebhookDelivery)
         .values(
-            id=uuid4(), customer_id=target.customer_id,
-            webhook_id=target.webhook_id, target_id=target.target_id, event_id=target.event_id,
-            event_type=target.event_type, status=status.value, attempt_count=0, last_error="",
-            tm_create=utcnow(), tm_update=utcnow(),
+            id=uuid4(),
+            customer_id=target.customer_id,
+            webhook_id=target.webhook_id,
+            target_id=target.target_id,
+            event_id=target.event_id,
+            event_type=target.event_type,
+            status=status.value,
+            attempt_count=0,
+            last_error="",
+            tm_create=utcnow(),
+            tm_update=utcnow(),
         )
         .on_conflict_do_nothing(constraint="uq_webhook_deliveries_event_target")
     )
@@ -62,17 +69,17 @@ async def ensure_delivery(session: AsyncSession, target: Target, status: Deliver
 async def _locked_delivery(session: AsyncSession, target: Target) -> WebhookDelivery:
     stmt = (
         sa.select(WebhookDelivery)
-        .where(col(WebhookDelivery.event_id) == target.event_id,
-               col(WebhookDelivery.target_id) == target.target_id)
+        .where(
+            col(WebhookDelivery.event_id) == target.event_id,
+            col(WebhookDelivery.target_id) == target.target_id,
+        )
         .with_for_update()
     )
     return (await session.execute(stmt)).scalars().one()
 
 
 class DeliveryStore:
-    def __init__(
-        self, sessions: SessionFactory, guard: UrlGuard, http: httpx.AsyncClient
-    ) -> None:
+    def __init__(self, sessions: SessionFactory, guard: UrlGuard, http: httpx.AsyncClient) -> None:
         self._sessions = sessions
         self._guard = guard
         self._http = http
@@ -82,10 +89,14 @@ class DeliveryStore:
             await ensure_delivery(session, target, DeliveryStatus.PENDING)
             delivery = await _locked_delivery(session, target)
             event = (
-                await session.execute(
-                    sa.select(OutboxEvent).where(col(OutboxEvent.event_id) == target.event_id)
+                (
+                    await session.execute(
+                        sa.select(OutboxEvent).where(col(OutboxEvent.event_id) == target.event_id)
+                    )
                 )
-            ).scalars().first()
+                .scalars()
+                .first()
+            )
             endpoint = await endpoint_of(session, target.customer_id, target.webhook_id)
         if event is None:
             reason = "the event is no longer kept (retention window)"
@@ -95,8 +106,14 @@ class DeliveryStore:
             return await self._record(target, delivery.id, "", gone)
         if not endpoint.enabled:
             return await self._skip(target)
-        request = WebhookRequest(endpoint.uri, endpoint.method, endpoint.secret,
-                                 target.event_type, str(delivery.id), body_of(event))
+        request = WebhookRequest(
+            endpoint.uri,
+            endpoint.method,
+            endpoint.secret,
+            target.event_type,
+            str(delivery.id),
+            body_of(event),
+        )
         result = await send(self._http, self._guard, request)
         return await self._record(target, delivery.id, endpoint.uri, result)
 
@@ -115,12 +132,19 @@ class DeliveryStore:
             delivery = await _locked_delivery(session, target)
             delivery.attempt_count += 1
             now = utcnow()
-            session.add(WebhookAttempt(
-                delivery_id=delivery_id, customer_id=target.customer_id,
-                number=delivery.attempt_count, uri=uri[:2048], status_code=result.status_code,
-                latency_ms=result.latency_ms, error=result.error[:1024],
-                response_body=result.response_body[:1024], tm_attempt=now,
-            ))
+            session.add(
+                WebhookAttempt(
+                    delivery_id=delivery_id,
+                    customer_id=target.customer_id,
+                    number=delivery.attempt_count,
+                    uri=uri[:2048],
+                    status_code=result.status_code,
+                    latency_ms=result.latency_ms,
+                    error=result.error[:1024],
+                    response_body=result.response_body[:1024],
+                    tm_attempt=now,
+                )
+            )
             delivery.status = _STATUS_AFTER[result.outcome].value
             delivery.last_status_code = result.status_code
             delivery.last_error = result.error[:1024]
@@ -129,7 +153,8 @@ class DeliveryStore:
                 delivery.tm_finish = now
             if result.outcome is Outcome.DELIVERED and target.webhook_id is not None:
                 await session.execute(
-                    sa.update(Webhook).where(col(Webhook.id) == target.webhook_id)
+                    sa.update(Webhook)
+                    .where(col(Webhook.id) == target.webhook_id)
                     .values(tm_last_success=now)
                 )
             return RecordedAttempt(delivery.attempt_count, result)
@@ -156,11 +181,25 @@ class DeliveryStore:
             hook.disabled_reason = "every delivery failed for the whole retry window"
             hook.tm_disable = hook.tm_update = utcnow()
             after = public_dict(hook)
-            await emit(session, customer_id=hook.customer_id, event_type="webhook_disabled",
-                       resource_type="webhook", resource_id=hook.id, data=after)
-            await record(session, meta=RequestMeta(), action="webhook.auto_disable",
-                         customer_id=hook.customer_id, actor_type="system",
-                         resource_type="webhook", resource_id=hook.id, before=before, after=after)
+            await emit(
+                session,
+                customer_id=hook.customer_id,
+                event_type="webhook_disabled",
+                resource_type="webhook",
+                resource_id=hook.id,
+                data=after,
+            )
+            await record(
+                session,
+                meta=RequestMeta(),
+                action="webhook.auto_disable",
+                customer_id=hook.customer_id,
+                actor_type="system",
+                resource_type="webhook",
+                resource_id=hook.id,
+                before=before,
+                after=after,
+            )
             return True
 
 

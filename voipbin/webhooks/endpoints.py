@@ -34,21 +34,39 @@ class Endpoint:
 
 
 def from_webhook(row: Webhook) -> Endpoint:
-    return Endpoint(row.customer_id, row.id, row.id, row.uri, row.method, row.signing_secret,
-                    frozenset(row.event_types), row.enabled)
+    return Endpoint(
+        row.customer_id,
+        row.id,
+        row.id,
+        row.uri,
+        row.method,
+        row.signing_secret,
+        frozenset(row.event_types),
+        row.enabled,
+    )
 
 
 def from_customer(row: Customer) -> Endpoint:
-    return Endpoint(row.id, row.id, None, row.webhook_uri, row.webhook_method, row.webhook_secret,
-                    frozenset(), True)
+    return Endpoint(
+        row.id,
+        row.id,
+        None,
+        row.webhook_uri,
+        row.webhook_method,
+        row.webhook_secret,
+        frozenset(),
+        True,
+    )
 
 
 async def endpoints_of(session: AsyncSession, customer_ids: Iterable[UUID]) -> list[Endpoint]:
     ids = list(set(customer_ids))
     customers = await session.execute(
         sa.select(Customer).where(
-            col(Customer.id).in_(ids), col(Customer.tm_delete).is_(None),
-            col(Customer.webhook_uri) != "", col(Customer.is_platform).is_(False),
+            col(Customer.id).in_(ids),
+            col(Customer.tm_delete).is_(None),
+            col(Customer.webhook_uri) != "",
+            col(Customer.is_platform).is_(False),
         )
     )
     hooks = await session.execute(
@@ -77,12 +95,14 @@ async def endpoint_of(
 
 def body_of(event: OutboxEvent) -> bytes:
     """The webhook body of DESIGN §9: `{id, type, created, data}`."""
-    return orjson.dumps({
-        "id": str(event.event_id),
-        "type": event.event_type,
-        "created": event.tm_create.isoformat(),
-        "resource_type": event.resource_type,
-        "resource_id": str(event.resource_id),
-        "sequence": event.sequence,
-        "data": event.data,
-    })
+    return orjson.dumps(
+        {
+            "id": str(event.event_id),
+            "type": event.event_type,
+            "created": event.tm_create.isoformat(),
+            "resource_type": event.resource_type,
+            "resource_id": str(event.resource_id),
+            "sequence": event.sequence,
+            "data": event.data,
+        }
+    )

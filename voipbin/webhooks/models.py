@@ -14,11 +14,11 @@ from voipbin.db import ResourceBase, utcnow
 
 
 class DeliveryStatus(StrEnum):
-    PENDING = "pending"        # workflow started, no final outcome yet
-    RETRYING = "retrying"      # at least one retryable failure, more attempts scheduled
-    DELIVERED = "delivered"    # a 2xx answer
-    FAILED = "failed"          # permanent 4xx, or the retry window ran out
-    SKIPPED = "skipped"        # the endpoint was disabled when the event happened
+    PENDING = "pending"  # workflow started, no final outcome yet
+    RETRYING = "retrying"  # at least one retryable failure, more attempts scheduled
+    DELIVERED = "delivered"  # a 2xx answer
+    FAILED = "failed"  # permanent 4xx, or the retry window ran out
+    SKIPPED = "skipped"  # the endpoint was disabled when the event happened
 
 
 class Webhook(ResourceBase, table=True):

@@ -83,13 +83,15 @@ def _event_types(values: list[str]) -> list[str]:
 
 
 def _target(endpoint: Endpoint, event_id: UUID, event_type: str) -> DeliveryTarget:
-    return DeliveryTarget(endpoint.customer_id, event_id, event_type, endpoint.target_id,
-                          endpoint.webhook_id)
+    return DeliveryTarget(
+        endpoint.customer_id, event_id, event_type, endpoint.target_id, endpoint.webhook_id
+    )
 
 
 def _row_target(target: DeliveryTarget) -> Target:
-    return Target(target.customer_id, target.event_id, target.event_type, target.target_id,
-                  target.webhook_id)
+    return Target(
+        target.customer_id, target.event_id, target.event_type, target.target_id, target.webhook_id
+    )
 
 
 class WebhookService:
@@ -120,8 +122,13 @@ class WebhookService:
     async def list_page(self, principal: Principal, args: PageArgs) -> Page[Webhook]:
         principal.require(MANAGER_OR_ADMIN)
         async with self._sessions() as session:
-            return await paginate(session, Webhook, repo.live(Webhook, principal.customer_id),
-                                  args, self._settings.limits.max_page_size)
+            return await paginate(
+                session,
+                Webhook,
+                repo.live(Webhook, principal.customer_id),
+                args,
+                self._settings.limits.max_page_size,
+            )
 
     async def create(
         self, principal: Principal, meta: RequestMeta, data: WebhookFields
@@ -144,7 +151,8 @@ class WebhookService:
         async with transaction(self._sessions) as session:
             count = (
                 await session.execute(
-                    sa.select(sa.func.count()).select_from(Webhook)
+                    sa.select(sa.func.count())
+                    .select_from(Webhook)
                     .where(*repo.live(Webhook, principal.customer_id))
                 )
             ).scalar_one()
@@ -155,8 +163,9 @@ class WebhookService:
                 )
             session.add(hook)
             await session.flush()
-            await self._changed(session, principal, meta, hook, "webhook_created", None,
-                                "webhook.create")
+            await self._changed(
+                session, principal, meta, hook, "webhook_created", None, "webhook.create"
+            )
         return hook, hook.signing_secret
 
     async def update(
@@ -184,26 +193,44 @@ class WebhookService:
             else:
                 changes["disabled_reason"] = "disabled by the customer"
                 changes["tm_disable"] = utcnow()
-        return await self._apply(principal, meta, webhook_id, changes, "webhook_updated",
-                                 "webhook.update")
+        return await self._apply(
+            principal, meta, webhook_id, changes, "webhook_updated", "webhook.update"
+        )
 
     async def rotate_secret(
         self, principal: Principal, meta: RequestMeta, webhook_id: UUID
     ) -> tuple[Webhook, str]:
         principal.require(ADMIN)
         secret = new_signing_secret()
-        hook = await self._apply(principal, meta, webhook_id, {"signing_secret": secret},
-                                 "webhook_updated", "webhook.rotate_secret")
+        hook = await self._apply(
+            principal,
+            meta,
+            webhook_id,
+            {"signing_secret": secret},
+            "webhook_updated",
+            "webhook.rotate_secret",
+        )
         return hook, secret
 
     async def delete(self, principal: Principal, meta: RequestMeta, webhook_id: UUID) -> Webhook:
         principal.require(ADMIN)
-        return await self._apply(principal, meta, webhook_id, {"tm_delete": utcnow()},
-                                 "webhook_deleted", "webhook.delete")
+        return await self._apply(
+            principal,
+            meta,
+            webhook_id,
+            {"tm_delete": utcnow()},
+            "webhook_deleted",
+            "webhook.delete",
+        )
 
     async def _apply(
-        self, principal: Principal, meta: RequestMeta, webhook_id: UUID,
-        changes: dict[str, Any], event_type: str, action: str,
+        self,
+        principal: Principal,
+        meta: RequestMeta,
+        webhook_id: UUID,
+        changes: dict[str, Any],
+        event_type: str,
+        action: str,
     ) -> Webhook:
         async with transaction(self._sessions) as session:
             hook = await repo.require_scoped(
@@ -218,15 +245,34 @@ class WebhookService:
         return hook
 
     async def _changed(
-        self, session: Any, principal: Principal, meta: RequestMeta, hook: Webhook,
-        event_type: str, before: dict[str, Any] | None, action: str,
+        self,
+        session: Any,
+        principal: Principal,
+        meta: RequestMeta,
+        hook: Webhook,
+        event_type: str,
+        before: dict[str, Any] | None,
+        action: str,
     ) -> None:
         after = public_dict(hook)
-        await emit(session, customer_id=hook.customer_id, event_type=event_type,
-                   resource_type=RESOURCE, resource_id=hook.id, data=after)
-        await record(session, meta=meta, principal=principal,
-                     action=action,
-                     resource_type=RESOURCE, resource_id=hook.id, before=before, after=after)
+        await emit(
+            session,
+            customer_id=hook.customer_id,
+            event_type=event_type,
+            resource_type=RESOURCE,
+            resource_id=hook.id,
+            data=after,
+        )
+        await record(
+            session,
+            meta=meta,
+            principal=principal,
+            action=action,
+            resource_type=RESOURCE,
+            resource_id=hook.id,
+            before=before,
+            after=after,
+        )
 
     # ---- deliveries --------------------------------------------------------------------
 
@@ -244,16 +290,19 @@ class WebhookService:
         if flt.event_id is not None:
             where.append(col(WebhookDelivery.event_id) == flt.event_id)
         async with self._sessions() as session:
-            return await paginate(session, WebhookDelivery, where, args,
-                                  self._settings.limits.max_page_size)
+            return await paginate(
+                session, WebhookDelivery, where, args, self._settings.limits.max_page_size
+            )
 
     async def attempts(self, principal: Principal, delivery_id: UUID) -> list[WebhookAttempt]:
         principal.require(MANAGER_OR_ADMIN)
         async with self._sessions() as session:
             rows = await session.execute(
                 sa.select(WebhookAttempt)
-                .where(col(WebhookAttempt.delivery_id) == delivery_id,
-                       col(WebhookAttempt.customer_id) == principal.customer_id)
+                .where(
+                    col(WebhookAttempt.delivery_id) == delivery_id,
+                    col(WebhookAttempt.customer_id) == principal.customer_id,
+                )
                 .order_by(col(WebhookAttempt.number))
             )
             return list(rows.scalars())
@@ -263,14 +312,20 @@ class WebhookService:
         succeeded: what re-enabling it offers to replay."""
         principal.require(MANAGER_OR_ADMIN)
         async with self._sessions() as session:
-            return int((await session.execute(
-                sa.select(sa.func.count()).select_from(WebhookDelivery)
-                .where(*self._missed_where(principal.customer_id, webhook_id))
-            )).scalar_one())
+            return int(
+                (
+                    await session.execute(
+                        sa.select(sa.func.count())
+                        .select_from(WebhookDelivery)
+                        .where(*self._missed_where(principal.customer_id, webhook_id))
+                    )
+                ).scalar_one()
+            )
 
     def _missed_where(self, customer_id: UUID, webhook_id: UUID) -> list[Any]:
         last_success = (
-            sa.select(col(Webhook.tm_last_success)).where(col(Webhook.id) == webhook_id)
+            sa.select(col(Webhook.tm_last_success))
+            .where(col(Webhook.id) == webhook_id)
             .scalar_subquery()
         )
         return [
@@ -285,12 +340,20 @@ class WebhookService:
     ) -> WebhookDelivery:
         principal.require(ADMIN)
         async with transaction(self._sessions) as session:
-            delivery = (await session.execute(
-                sa.select(WebhookDelivery).where(
-                    col(WebhookDelivery.id) == delivery_id,
-                    col(WebhookDelivery.customer_id) == principal.customer_id,
-                ).with_for_update()
-            )).scalars().first()
+            delivery = (
+                (
+                    await session.execute(
+                        sa.select(WebhookDelivery)
+                        .where(
+                            col(WebhookDelivery.id) == delivery_id,
+                            col(WebhookDelivery.customer_id) == principal.customer_id,
+                        )
+                        .with_for_update()
+                    )
+                )
+                .scalars()
+                .first()
+            )
             if delivery is None:
                 raise NotFound("Webhook delivery")
             if delivery.status in (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value):
@@ -303,21 +366,30 @@ class WebhookService:
             delivery.status = DeliveryStatus.PENDING.value
             delivery.tm_update = utcnow()
             delivery.tm_finish = None
-            await record(session, meta=meta, principal=principal, action="webhook.replay_delivery",
-                         resource_type="webhook_delivery", resource_id=delivery.id)
+            await record(
+                session,
+                meta=meta,
+                principal=principal,
+                action="webhook.replay_delivery",
+                resource_type="webhook_delivery",
+                resource_id=delivery.id,
+            )
         await self._start(_target(endpoint, delivery.event_id, delivery.event_type), replay=True)
         return delivery
 
-    async def replay_missed(
-        self, principal: Principal, meta: RequestMeta, webhook_id: UUID
-    ) -> int:
+    async def replay_missed(self, principal: Principal, meta: RequestMeta, webhook_id: UUID) -> int:
         principal.require(ADMIN)
         async with self._sessions() as session:
-            ids = list((await session.execute(
-                sa.select(col(WebhookDelivery.id))
-                .where(*self._missed_where(principal.customer_id, webhook_id))
-                .order_by(col(WebhookDelivery.tm_create)).limit(MAX_REPLAY)
-            )).scalars())
+            ids = list(
+                (
+                    await session.execute(
+                        sa.select(col(WebhookDelivery.id))
+                        .where(*self._missed_where(principal.customer_id, webhook_id))
+                        .order_by(col(WebhookDelivery.tm_create))
+                        .limit(MAX_REPLAY)
+                    )
+                ).scalars()
+            )
         for delivery_id in ids:
             await self.replay_delivery(principal, meta, delivery_id)
         return len(ids)
@@ -332,10 +404,17 @@ class WebhookService:
         if endpoint is None:
             raise NotFound("Webhook" if webhook_id else "Customer webhookUri")
         ping_id = uuid4()
-        body = orjson.dumps({"id": str(ping_id), "type": "webhook_ping",
-                             "created": utcnow().isoformat(), "data": {}})
-        request = WebhookRequest(endpoint.uri, endpoint.method, endpoint.secret, "webhook_ping",
-                                 str(ping_id), body)
+        body = orjson.dumps(
+            {
+                "id": str(ping_id),
+                "type": "webhook_ping",
+                "created": utcnow().isoformat(),
+                "data": {},
+            }
+        )
+        request = WebhookRequest(
+            endpoint.uri, endpoint.method, endpoint.secret, "webhook_ping", str(ping_id), body
+        )
         return await send(self._http, self._guard, request)
 
     # ---- from the dispatcher -----------------------------------------------------------
@@ -372,13 +451,20 @@ class WebhookService:
 
     def schedule(self) -> RetrySchedule:
         s = self._settings.webhooks
-        return RetrySchedule(list(s.retry_delays_seconds), s.retry_every_seconds,
-                             s.window_seconds, s.request_timeout_seconds)
+        return RetrySchedule(
+            list(s.retry_delays_seconds),
+            s.retry_every_seconds,
+            s.window_seconds,
+            s.request_timeout_seconds,
+        )
 
     async def _start(self, target: DeliveryTarget, *, replay: bool) -> None:
         client = await self._temporal()
-        policy = (WorkflowIDReusePolicy.ALLOW_DUPLICATE if replay
-                  else WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        policy = (
+            WorkflowIDReusePolicy.ALLOW_DUPLICATE
+            if replay
+            else WorkflowIDReusePolicy.REJECT_DUPLICATE
+        )
         try:
             await client.start_workflow(
                 WebhookDeliveryWorkflow.run,

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -168,14 +168,10 @@ class TelephonyActivities:
 
     @activity.defn(name=ORIGINATE)
     async def originate(self, input: OriginateInput) -> ChannelResult:
-        operation = f"originate:{input.node}:{input.channel_id}"
-        if await self._done_before(operation):
-            # Created by the attempt whose result was lost (maybe ended since: never
-            # create it a second time, that would be a second call).
-            return await self._existing(input.node, input.channel_id)
-        client = self._client(input.node)
-        try:
-            channel = await client.originate(
+        return await self._new_channel(
+            "originate",
+            input,
+            lambda client: client.originate(
                 input.endpoint,
                 app=self._app,
                 channel_id=input.channel_id,
@@ -185,25 +181,15 @@ class TelephonyActivities:
                 dial_timeout=input.dial_timeout_seconds,
                 variables=input.variables or None,
                 formats=input.formats or None,
-            )
-        except AriConflict:
-            return await self._existing(input.node, input.channel_id)
-        except (AriNotFound, AriBadRequest) as exc:
-            raise _rejected(exc) from exc
-        await self._mark_done(operation)
-        await self._pool.dispatcher.claim(channel.id, input.node)
-        return _result(input.node, channel)
+            ),
+        )
 
     @activity.defn(name=CREATE_CHANNEL)
     async def create_channel(self, input: OriginateInput) -> ChannelResult:
-        operation = f"create_channel:{input.node}:{input.channel_id}"
-        if await self._done_before(operation):
-            # Created by the attempt whose result was lost (maybe ended since: never
-            # create it a second time, that would be a second call).
-            return await self._existing(input.node, input.channel_id)
-        client = self._client(input.node)
-        try:
-            channel = await client.create_channel(
+        return await self._new_channel(
+            "create_channel",
+            input,
+            lambda client: client.create_channel(
                 input.endpoint,
                 app=self._app,
                 channel_id=input.channel_id,
@@ -211,7 +197,23 @@ class TelephonyActivities:
                 app_args=_app_args(input.app_args),
                 variables=input.variables or None,
                 formats=input.formats or None,
-            )
+            ),
+        )
+
+    async def _new_channel(
+        self,
+        kind: str,
+        input: OriginateInput,
+        create: Callable[[AriClient], Awaitable[Channel]],
+    ) -> ChannelResult:
+        """Create a channel with our own id at most once, whatever the retries."""
+        operation = f"{kind}:{input.node}:{input.channel_id}"
+        if await self._done_before(operation):
+            # Created by the attempt whose result was lost (maybe ended since: never
+            # create it a second time, that would be a second call).
+            return await self._existing(input.node, input.channel_id)
+        try:
+            channel = await create(self._client(input.node))
         except AriConflict:
             return await self._existing(input.node, input.channel_id)
         except (AriNotFound, AriBadRequest) as exc:

@@ -18,7 +18,7 @@ from voipbin.activeflows.models import Activeflow, ActiveflowStatus
 from voipbin.calls.models import Call
 from voipbin.calls.public import activeflow_data, call_data, recording_data
 from voipbin.calls.rules import STATUS_EVENT, can_move
-from voipbin.calls.service import call_variables
+from voipbin.calls.service import call_variables, insert_call
 from voipbin.customers.models import Customer
 from voipbin.db import SessionFactory, transaction, utcnow
 from voipbin.errors import DomainError
@@ -100,25 +100,7 @@ class CallActivities:
                     actions=actions,
                 )
                 call.activeflow_id = flow.id
-                session.add(call)
-                session.add(flow)
-                await session.flush()
-                await emit(
-                    session,
-                    customer_id=customer_id,
-                    event_type="call_created",
-                    resource_type="call",
-                    resource_id=call.id,
-                    data=call_data(call),
-                )
-                await emit(
-                    session,
-                    customer_id=customer_id,
-                    event_type="activeflow_created",
-                    resource_type="activeflow",
-                    resource_id=flow.id,
-                    data=activeflow_data(flow),
-                )
+                await insert_call(session, call, flow)
             else:
                 loaded = await session.get(Activeflow, call.activeflow_id)
                 assert loaded is not None

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
@@ -214,25 +215,7 @@ class CallService:
         try:
             async with transaction(self._sessions) as session:
                 for call, flow in calls:
-                    session.add(call)
-                    session.add(flow)
-                    await session.flush()
-                    await emit(
-                        session,
-                        customer_id=call.customer_id,
-                        event_type="call_created",
-                        resource_type="call",
-                        resource_id=call.id,
-                        data=call_data(call),
-                    )
-                    await emit(
-                        session,
-                        customer_id=flow.customer_id,
-                        event_type="activeflow_created",
-                        resource_type="activeflow",
-                        resource_id=flow.id,
-                        data=activeflow_data(flow),
-                    )
+                    await insert_call(session, call, flow)
                     await record(
                         session,
                         meta=meta,
@@ -334,25 +317,7 @@ class CallService:
                     actions=actions,
                 )
                 call.activeflow_id = flow.id
-                session.add(call)
-                session.add(flow)
-                await session.flush()
-                await emit(
-                    session,
-                    customer_id=call.customer_id,
-                    event_type="call_created",
-                    resource_type="call",
-                    resource_id=call.id,
-                    data=call_data(call),
-                )
-                await emit(
-                    session,
-                    customer_id=flow.customer_id,
-                    event_type="activeflow_created",
-                    resource_type="activeflow",
-                    resource_id=flow.id,
-                    data=activeflow_data(flow),
-                )
+                await insert_call(session, call, flow)
                 placed.append((call, flow))
             if input.master_call_id is not None:
                 master = await session.get(Call, input.master_call_id, with_for_update=True)
@@ -450,3 +415,27 @@ class CallService:
 
 
 __all__ = ["CallFilter", "CallService", "CreateCall", "NotFound"]
+
+
+async def insert_call(session: AsyncSession, call: Call, flow: Activeflow) -> None:
+    """A new call and its activeflow, with both `_created` events, in the caller's
+    transaction (every way a call comes to exist goes through here)."""
+    session.add(call)
+    session.add(flow)
+    await session.flush()
+    await emit(
+        session,
+        customer_id=call.customer_id,
+        event_type="call_created",
+        resource_type="call",
+        resource_id=call.id,
+        data=call_data(call),
+    )
+    await emit(
+        session,
+        customer_id=flow.customer_id,
+        event_type="activeflow_created",
+        resource_type="activeflow",
+        resource_id=flow.id,
+        data=activeflow_data(flow),
+    )

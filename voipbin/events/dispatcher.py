@@ -74,6 +74,19 @@ WHERE o.position = v.position
 _MARK = "UPDATE outbox_events SET tm_publish = now() WHERE published_seq = ANY($1::bigint[])"
 
 
+def _honour_swallowed_cancel(step: str) -> None:
+    """Re-raises a cancellation a client library caught and dropped during `step`.
+
+    A cancel is delivered once; if a driver swallows the CancelledError and returns
+    normally, the loop would run on forever in a task that is being cancelled (seen in
+    tests under load: the leader kept its lock and a stopped worker never stopped).
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        log.warning("outbox_dispatcher_cancel_swallowed", step=step)
+        raise asyncio.CancelledError
+
+
 def _dsn(database_url: str) -> str:
     return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
@@ -154,7 +167,9 @@ class OutboxDispatcher:
             while True:
                 self._wake.clear()
                 published = await self.publish_batch()
+                _honour_swallowed_cancel("publish")
                 await self._maybe_prune()
+                _honour_swallowed_cancel("prune")
                 if published >= self._settings.batch_size:
                     continue
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation

@@ -200,6 +200,8 @@ class CallActivities:
             if flow is None or flow.status == ActiveflowStatus.ENDED:
                 return
             flow.status = ActiveflowStatus.ENDED.value
+            flow.end_reason = input.reason[:32]
+            flow.error = input.error[:2048]
             flow.tm_update = utcnow()
             await emit(
                 session,

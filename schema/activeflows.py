@@ -35,7 +35,8 @@ class Activeflow:
     forward_action_id: UUID | None
     executed_actions: list[JSON]
     webhook_uri: str = strawberry.field(
-        description="Also receives the webhook events that name this activeflow."
+        description="Stored as given; per-activeflow webhook delivery (the original sends "
+        "events naming this activeflow there too) is not implemented yet."
     )
     webhook_method: WebhookMethod | None
     end_reason: str = strawberry.field(

@@ -175,6 +175,8 @@ class CallActivities:
             flow = await session.get(Activeflow, input.activeflow_id, with_for_update=True)
             if flow is None or flow.execute_count >= input.execute_count:
                 return  # a retry of an already recorded step
+            if flow.status == ActiveflowStatus.ENDED:
+                return  # stopped or deleted meanwhile: nothing runs on an ended activeflow
             flow.current_action = action
             flow.executed_actions = [*flow.executed_actions, action][-EXECUTED_KEPT:]
             flow.execute_count = input.execute_count
@@ -200,6 +202,8 @@ class CallActivities:
             if flow is None or flow.status == ActiveflowStatus.ENDED:
                 return
             flow.status = ActiveflowStatus.ENDED.value
+            flow.end_reason = input.reason[:32]
+            flow.error = input.error[:2048]
             flow.tm_update = utcnow()
             await emit(
                 session,

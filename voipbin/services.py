@@ -132,7 +132,7 @@ def build_services(settings: Settings) -> Services:
         url_guard=url_guard,
         webhooks=WebhookService(settings, sessions, temporal, url_guard, http),
         calls=CallService(settings, sessions, temporal, limiter, flow_actions, events),
-        activeflows=ActiveflowService(settings, sessions, temporal),
+        activeflows=ActiveflowService(settings, sessions, temporal, flow_actions, url_guard),
         recordings=RecordingService(settings, sessions),
         flows=FlowService(settings, sessions, cache),
         numbers=NumberService(settings, sessions),

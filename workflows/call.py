@@ -23,13 +23,13 @@ from typing import Any
 from uuid import UUID
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
     from activities.contracts import telephony as t
     from workflows.flow_actions import options as o
+    from workflows.flow_actions import steps
     from workflows.flow_actions.calling import EXECUTORS as CALLING_EXECUTORS
     from workflows.flow_actions.http import EXECUTORS as HTTP_EXECUTORS
     from workflows.flow_actions.media import DIGITS_VARIABLE
@@ -43,18 +43,6 @@ NIL = UUID(int=0)
 HANGUP_SIGNAL = "hangup"
 CONNECT_LEG_SIGNAL = "connect_leg"
 STOP_FLOW_SIGNAL = "stop_activeflow"
-
-LOCAL = timedelta(seconds=10)
-LOCAL_RETRY = RetryPolicy(
-    initial_interval=timedelta(milliseconds=200),
-    maximum_interval=timedelta(seconds=5),
-    maximum_attempts=8,
-)
-SLOW_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    maximum_interval=timedelta(seconds=10),
-    maximum_attempts=5,
-)
 
 CALL_EXECUTORS: dict[str, Executor] = {**MEDIA_EXECUTORS, **HTTP_EXECUTORS, **CALLING_EXECUTORS}
 
@@ -569,14 +557,10 @@ class CallWorkflow:
     # -- helpers for executors -----------------------------------------------------------
 
     async def _la(self, fn: Any, arg: Any) -> Any:
-        return await workflow.execute_local_activity(
-            fn, arg, start_to_close_timeout=LOCAL, retry_policy=LOCAL_RETRY
-        )
+        return await steps.local(fn, arg)
 
     async def _slow(self, fn: Any, arg: Any, seconds: float) -> Any:
-        return await workflow.execute_activity(
-            fn, arg, start_to_close_timeout=timedelta(seconds=seconds + 5), retry_policy=SLOW_RETRY
-        )
+        return await steps.slow(fn, arg, seconds)
 
     async def _ari(self, fn: Any, arg: Any) -> Any:
         """A telephony local activity; a channel/playback already gone is not an error."""
@@ -600,20 +584,21 @@ class CallWorkflow:
             await self._ari(t.hangup, t.HangupInput(self.node, self.channel_id, cause))
 
     async def _end_activeflow(self) -> None:
-        await self._la(
-            c.end_activeflow, c.EndActiveflowInput(self.input.customer_id, self.input.activeflow_id)
+        state = self.runner.state
+        await steps.end_activeflow(
+            self.input.customer_id,
+            self.input.activeflow_id,
+            state.end_reason if state is not None else "",
+            self.runner.errors[0] if self.runner.errors else "",
         )
 
     async def record_action(self, action: Action) -> None:
-        await self._la(
-            c.set_action,
-            c.SetActionInput(
-                self.input.customer_id,
-                self.input.call_id,
-                self.input.activeflow_id,
-                action.model_dump(mode="json"),
-                self.runner.execute_count,
-            ),
+        await steps.record_action(
+            self.input.customer_id,
+            self.input.call_id,
+            self.input.activeflow_id,
+            action,
+            self.runner.execute_count,
         )
 
     async def wait_for(self, predicate: Any, seconds: float) -> bool:
@@ -745,29 +730,17 @@ class CallWorkflow:
     async def http(
         self, uri: str, method: str, body: str, content_type: str, *, signed: bool, wait: bool
     ) -> Any:
-        seconds = self.input.timeouts.http_seconds
-        request = c.HttpRequestInput(
+        return await steps.http(
             self.input.customer_id,
             self.input.activeflow_id,
+            self.input.timeouts.http_seconds,
             uri,
             method,
             body,
             content_type,
-            seconds,
-            signed,
+            signed=signed,
+            wait=wait,
         )
-        if not wait:
-            # Fire and forget, as the original's async webhook_send; the flow goes on.
-            workflow.start_activity(
-                c.http_request,
-                request,
-                start_to_close_timeout=timedelta(seconds=seconds + 5),
-                retry_policy=SLOW_RETRY,
-            )
-            return None
-        return await self._slow(c.http_request, request, seconds)
 
     async def load_flow(self, flow_id: UUID) -> list[dict[str, Any]] | None:
-        """The flow's actions; None if it is not one of this customer's flows."""
-        result = await self._la(c.load_flow, c.LoadFlowInput(self.input.customer_id, flow_id))
-        return None if result.error else list(result.actions)
+        return await steps.load_flow(self.input.customer_id, flow_id)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from temporalio.worker import Worker
 
+from workflows.activeflow import ActiveflowWorkflow
 from workflows.call import CallWorkflow
 from workflows.task_queues import CALLS, WEBHOOKS
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # the worker's composition needs them; workflow code never do
     from voipbin.services import Services
     from voipbin.telephony_nodes import AriPool
 
-ALL_WORKFLOWS: list[type[Any]] = [WebhookDeliveryWorkflow, CallWorkflow]
+ALL_WORKFLOWS: list[type[Any]] = [WebhookDeliveryWorkflow, CallWorkflow, ActiveflowWorkflow]
 
 
 def webhook_activities(services: Services) -> list[Any]:
@@ -72,11 +73,12 @@ async def run_workers(settings: Settings) -> None:
         from voipbin.telephony_nodes import AriPool
 
         pool = AriPool(settings.ari, services.redis)
-        # Calls: many short local activities per call, so many concurrent tasks.
+        # Calls: many short local activities per call, so many concurrent tasks. Flows
+        # without a call run here too: they use the same call activities.
         calls_worker = Worker(
             client,
             task_queue=settings.calls.task_queue or CALLS,
-            workflows=[CallWorkflow],
+            workflows=[CallWorkflow, ActiveflowWorkflow],
             activities=[*call_activities(services), *telephony_activities(services, pool)],
             max_concurrent_activities=500,
             max_concurrent_local_activities=500,

@@ -61,6 +61,8 @@ class SetActionInput:
 class EndActiveflowInput:
     customer_id: UUID
     activeflow_id: UUID
+    reason: str = ""  # the engine's end reason: finished, stopped, max_executed_actions...
+    error: str = ""  # why it ended early, for the customer to read (empty when finished)
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,13 @@ from voipbin.events.models import OutboxEvent
 from voipbin.services import Services, build_services
 from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
+from workflows.activeflow import ActiveflowWorkflow
 from workflows.call import CallResult, CallWorkflow
 from workflows.ids import call_workflow_id
 
 HISTORIES = Path(__file__).parent.parent / "workflows" / "histories"
+# As the worker process's calls worker: flows without a call share the calls queue.
+CALL_QUEUE_WORKFLOWS: list[Any] = [CallWorkflow, ActiveflowWorkflow]
 TIME_SCALE = 0.1
 
 
@@ -146,7 +149,7 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
             services.calls.place,
         ).all(),
     ]
-    worker = Worker(client, task_queue=queue, workflows=[CallWorkflow], activities=activities)
+    worker = Worker(client, task_queue=queue, workflows=CALL_QUEUE_WORKFLOWS, activities=activities)
     # The real ARI bridge: node sockets → signals, inbound StasisStart → signal-with-start.
     bridge = TelephonyBridge(
         pool, services.sessions, client, on_inbound=calls.inbound_starter(client)
@@ -162,7 +165,9 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
     sim = httpx.AsyncClient(base_url=f"http://127.0.0.1:{specs[0].port}")
 
     def new_worker() -> Worker:
-        return Worker(client, task_queue=queue, workflows=[CallWorkflow], activities=activities)
+        return Worker(
+            client, task_queue=queue, workflows=CALL_QUEUE_WORKFLOWS, activities=activities
+        )
 
     task = asyncio.create_task(worker.run())
     harness = CallHarness(

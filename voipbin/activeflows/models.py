@@ -36,3 +36,7 @@ class Activeflow(ResourceBase, table=True):
     # internal: the actions being run (a flow's, or inline ones) and the last error
     actions: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONB)
     execute_count: int = Field(default=0)
+    # why it ended (finished, stopped, max_executed_actions, ...) and, when it ended early,
+    # the message for the customer; the original keeps these only in its logs
+    end_reason: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    error: str = Field(default="", max_length=2048, sa_column_kwargs={"server_default": ""})

@@ -1,26 +1,48 @@
-"""Activeflows: get, list and stop. A call's activeflow runs inside its CallWorkflow, so
-stopping it signals `call:<reference_id>`; the workflow ends the flow and hangs up."""
+"""Activeflows: create (reference `api`, run by ActiveflowWorkflow), get, list, stop,
+continue and delete. A call's activeflow runs inside its CallWorkflow, so stopping it
+signals `call:<reference_id>` (the workflow ends the flow and hangs up); any other
+activeflow is its own workflow, `activeflow:<id>`."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from uuid import UUID
+from typing import Any
+from uuid import UUID, uuid4
 
+import sqlalchemy as sa
 from temporalio.client import Client
 from temporalio.service import RPCError
 
 from voipbin import repository as repo
+from voipbin import validation as v
 from voipbin.activeflows.models import Activeflow, ActiveflowStatus
+from voipbin.activeflows.variables import check_variables
 from voipbin.audit.service import record
 from voipbin.auth.principal import MANAGER_OR_ADMIN, Principal, RequestMeta
 from voipbin.calls.public import activeflow_data
+from voipbin.calls.service import check_actions
 from voipbin.config import Settings
-from voipbin.db import SessionFactory, transaction
+from voipbin.db import SessionFactory, transaction, utcnow
+from voipbin.errors import Conflict, InvalidInput, NotFound
+from voipbin.events.outbox import emit
 from voipbin.pagination import Page, PageArgs, paginate
-from workflows.call import STOP_FLOW_SIGNAL
-from workflows.ids import call_workflow_id
+from voipbin.webhooks.ssrf import UrlGuard
+from workflows.activeflow import (
+    CONTINUE_SIGNAL,
+    STOP_SIGNAL,
+    ActiveflowInput,
+    ActiveflowWorkflow,
+    ContinueRequest,
+)
+from workflows.flow_actions import ACTION_META
+from workflows.flow_engine.model import NIL
+from workflows.flow_engine.variables import activeflow_variables
+from workflows.ids import activeflow_workflow_id, call_workflow_id
+
+FlowLoader = Callable[[UUID, UUID], Awaitable[list[dict[str, Any]] | None]]
+METHODS = ("POST", "GET", "PUT", "DELETE")
 
 
 @dataclass(frozen=True)
@@ -29,16 +51,128 @@ class ActiveflowFilter:
     reference_id: UUID | None = None
 
 
+@dataclass(frozen=True)
+class CreateActiveflow:
+    flow_id: UUID | None = None
+    actions: list[dict[str, Any]] | None = None
+    variables: Any = None  # the client's JSON, checked by check_variables
+    webhook_uri: str = ""
+    webhook_method: str = "POST"
+    id: UUID | None = None
+
+
+def refuse_media_actions(actions: list[dict[str, Any]], field: str) -> None:
+    """An API activeflow has no call: refuse every action that needs one, by index."""
+    for index, action in enumerate(actions):
+        kind = str(action.get("type", ""))
+        meta = ACTION_META.get(kind)
+        if meta is not None and meta.media == "rtc":
+            where = "actions" if field == "actions" else "the flow's actions"
+            raise InvalidInput(
+                f"{field}[{index}].type" if field == "actions" else field,
+                f"{where}[{index}] `{kind}` needs a call; an activeflow without a call runs "
+                "only actions without media (use createCall for this flow)",
+            )
+
+
 class ActiveflowService:
     def __init__(
         self,
         settings: Settings,
         sessions: SessionFactory,
         temporal: Callable[[], Awaitable[Client]],
+        load_flow: FlowLoader,
+        url_guard: UrlGuard,
     ) -> None:
         self._settings = settings
         self._sessions = sessions
         self._temporal = temporal
+        self._load_flow = load_flow
+        self._url_guard = url_guard
+
+    async def create(
+        self, principal: Principal, meta: RequestMeta, data: CreateActiveflow
+    ) -> Activeflow:
+        principal.require(MANAGER_OR_ADMIN)
+        if (data.flow_id is None) == (data.actions is None):
+            raise InvalidInput("flowId", "give either flowId or actions")
+        if data.flow_id is not None:
+            loaded = await self._load_flow(principal.customer_id, data.flow_id)
+            if loaded is None:
+                raise NotFound("flow")
+            actions = loaded
+            refuse_media_actions(actions, "flowId")
+        else:
+            actions = check_actions(list(data.actions or []))
+            refuse_media_actions(actions, "actions")
+        variables = check_variables(data.variables)
+        uri = v.http_url("webhookUri", data.webhook_uri)
+        if uri:
+            await self._url_guard.check("webhookUri", uri)
+        if data.webhook_method not in METHODS:
+            raise InvalidInput("webhookMethod", "`webhookMethod` must be POST, GET, PUT or DELETE")
+        flow = Activeflow(
+            id=data.id or uuid4(),
+            customer_id=principal.customer_id,
+            flow_id=data.flow_id,
+            reference_type="api",
+            webhook_uri=uri,
+            webhook_method=data.webhook_method if uri else "",
+            actions=actions,
+        )
+        try:
+            async with transaction(self._sessions) as session:
+                session.add(flow)
+                await session.flush()
+                await emit(
+                    session,
+                    customer_id=flow.customer_id,
+                    event_type="activeflow_created",
+                    resource_type="activeflow",
+                    resource_id=flow.id,
+                    data=activeflow_data(flow),
+                )
+                await record(
+                    session,
+                    meta=meta,
+                    action="activeflow.create",
+                    principal=principal,
+                    resource_type="activeflow",
+                    resource_id=flow.id,
+                    after=activeflow_data(flow),
+                )
+        except sa.exc.IntegrityError:
+            raise Conflict("an activeflow with this id already exists") from None
+        await self._start(flow, variables)
+        return flow
+
+    async def _start(self, flow: Activeflow, variables: dict[str, str]) -> None:
+        system = activeflow_variables(
+            activeflow_id=flow.id,
+            reference_type=flow.reference_type,
+            reference_id=NIL,
+            reference_activeflow_id=NIL,
+            flow_id=flow.flow_id or NIL,
+            complete_count=0,
+        )
+        calls = self._settings.calls
+        client = await self._temporal()
+        await client.start_workflow(
+            ActiveflowWorkflow.run,
+            ActiveflowInput(
+                flow.id,
+                flow.customer_id,
+                list(flow.actions),
+                {**variables, **system},  # system last: a client cannot forge it
+                flow.reference_type,
+                None,
+                flow.flow_id,
+                calls.max_executed_actions,
+                calls.http_timeout_seconds,
+            ),
+            id=activeflow_workflow_id(flow.id),
+            task_queue=calls.task_queue or "calls",
+        )
 
     async def get(self, principal: Principal, activeflow_id: UUID) -> Activeflow:
         async with self._sessions() as session:
@@ -63,20 +197,27 @@ class ActiveflowService:
                 session, Activeflow, where, args, self._settings.limits.max_page_size
             )
 
+    async def _signal_stop(self, flow: Activeflow) -> None:
+        client = await self._temporal()
+        if flow.reference_type == "call":
+            if flow.reference_id is None:
+                return
+            handle = client.get_workflow_handle(call_workflow_id(flow.reference_id))
+        else:
+            handle = client.get_workflow_handle(activeflow_workflow_id(flow.id))
+        # RPCError: the workflow already ended, so its activeflow is (being) ended too
+        with contextlib.suppress(RPCError):
+            await handle.signal(STOP_SIGNAL)
+
     async def stop(
         self, principal: Principal, meta: RequestMeta, activeflow_id: UUID
     ) -> Activeflow:
         """Idempotent, as the original: an ended activeflow is returned as it is."""
         principal.require(MANAGER_OR_ADMIN)
         flow = await self.get(principal, activeflow_id)
-        if flow.status == ActiveflowStatus.ENDED or flow.reference_id is None:
+        if flow.status == ActiveflowStatus.ENDED:
             return flow
-        client = await self._temporal()
-        # RPCError: the call already ended, so its activeflow is (being) ended too
-        with contextlib.suppress(RPCError):
-            await client.get_workflow_handle(call_workflow_id(flow.reference_id)).signal(
-                STOP_FLOW_SIGNAL
-            )
+        await self._signal_stop(flow)
         async with transaction(self._sessions) as session:
             await record(
                 session,
@@ -88,3 +229,84 @@ class ActiveflowService:
                 before=activeflow_data(flow),
             )
         return flow
+
+    async def continue_flow(
+        self, principal: Principal, meta: RequestMeta, activeflow_id: UUID, action_id: UUID
+    ) -> Activeflow:
+        """Release a `block` that is the current action (the original's continue)."""
+        principal.require(MANAGER_OR_ADMIN)
+        flow = await self.get(principal, activeflow_id)
+        if flow.status == ActiveflowStatus.ENDED:
+            raise Conflict("the activeflow has ended")
+        current = flow.current_action
+        if flow.reference_type == "call" or current.get("type") != "block":
+            raise Conflict("the activeflow is not waiting in a block action")
+        if str(current.get("id")) != str(action_id):
+            raise InvalidInput("actionId", f"the current action is {current.get('id')}")
+        client = await self._temporal()
+        try:
+            await client.get_workflow_handle(activeflow_workflow_id(flow.id)).signal(
+                CONTINUE_SIGNAL, ContinueRequest(action_id)
+            )
+        except RPCError as exc:
+            raise Conflict("the activeflow is not running any more") from exc
+        async with transaction(self._sessions) as session:
+            await record(
+                session,
+                meta=meta,
+                action="activeflow.continue",
+                principal=principal,
+                resource_type="activeflow",
+                resource_id=flow.id,
+                before=activeflow_data(flow),
+            )
+        return flow
+
+    async def delete(
+        self, principal: Principal, meta: RequestMeta, activeflow_id: UUID
+    ) -> Activeflow:
+        """Stops a running activeflow first (spec), then soft-deletes it. The row is
+        ended here, in the delete's transaction, so the workflow's own end finds it
+        ended and nothing follows `activeflow_deleted`."""
+        principal.require(MANAGER_OR_ADMIN)
+        flow = await self.get(principal, activeflow_id)
+        if flow.status != ActiveflowStatus.ENDED:
+            await self._signal_stop(flow)
+        async with transaction(self._sessions) as session:
+            row = await repo.require_scoped(
+                session, Activeflow, principal.customer_id, activeflow_id, "activeflow", lock=True
+            )
+            before = activeflow_data(row)
+            now = utcnow()
+            if row.status != ActiveflowStatus.ENDED:
+                row.status = ActiveflowStatus.ENDED.value
+                row.end_reason = "deleted"
+                row.tm_update = now
+                await emit(
+                    session,
+                    customer_id=row.customer_id,
+                    event_type="activeflow_updated",
+                    resource_type="activeflow",
+                    resource_id=row.id,
+                    data=activeflow_data(row),
+                )
+            row.tm_delete = now
+            row.tm_update = now
+            await emit(
+                session,
+                customer_id=row.customer_id,
+                event_type="activeflow_deleted",
+                resource_type="activeflow",
+                resource_id=row.id,
+                data=activeflow_data(row),
+            )
+            await record(
+                session,
+                meta=meta,
+                action="activeflow.delete",
+                principal=principal,
+                resource_type="activeflow",
+                resource_id=row.id,
+                before=before,
+            )
+        return row

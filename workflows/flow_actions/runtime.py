@@ -55,6 +55,7 @@ class FlowRunner:
         variables: dict[str, str],
         max_executed_actions: int,
         flow_id: UUID | None = None,
+        strict_media: bool = False,
     ) -> None:
         self.state = engine.start(
             activeflow_id=activeflow_id,
@@ -64,6 +65,7 @@ class FlowRunner:
             reference_id=reference_id,
             variables=variables,
             limits=engine.EngineLimits(max_executed_actions=max_executed_actions),
+            strict_media=strict_media,
         )
 
     @property

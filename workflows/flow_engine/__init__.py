@@ -41,6 +41,7 @@ from workflows.flow_engine.errors import (
     ActiveflowEndedError,
     FlowEngineError,
     LoopGuardError,
+    MediaMismatchError,
     StaleActionError,
 )
 from workflows.flow_engine.interpreter import (
@@ -87,6 +88,7 @@ __all__ = [
     "FlowEngineError",
     "Jump",
     "LoopGuardError",
+    "MediaMismatchError",
     "Next",
     "Push",
     "RunContext",

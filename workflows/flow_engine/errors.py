@@ -44,6 +44,20 @@ class StaleActionError(FlowEngineError):
         self.got = got
 
 
+class MediaMismatchError(FlowEngineError):
+    """An action needs media this activeflow lacks (e.g. `talk` without a call). The
+    original skips it silently; a strict activeflow stops with this instead."""
+
+    reason = "media_mismatch"
+
+    def __init__(self, action_type: str, reference_type: str) -> None:
+        super().__init__(
+            f"action `{action_type}` needs a call; an activeflow with reference_type "
+            f"`{reference_type}` cannot run it"
+        )
+        self.action_type = action_type
+
+
 class ActiveflowEndedError(FlowEngineError):
     """The activeflow has already ended: nothing can advance it."""
 

@@ -35,6 +35,7 @@ from workflows.flow_engine.errors import (
     ActionNotFoundError,
     ActiveflowEndedError,
     FlowEngineError,
+    MediaMismatchError,
     StaleActionError,
 )
 from workflows.flow_engine.limits import EngineLimits, check_executed, check_hops
@@ -83,6 +84,9 @@ class ActiveflowState(BaseModel):
     push_count: int = 0
     executed_actions: list[Action] = Field(default_factory=list)
     limits: EngineLimits = Field(default_factory=EngineLimits)
+    # strict: an action whose media does not match ends the flow with MediaMismatchError
+    # instead of the original's silent skip (API activeflows: never a silent no-op)
+    strict_media: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,7 @@ def start(
     reference_id: UUID = NIL,
     variables: dict[str, str] | None = None,
     limits: EngineLimits | None = None,
+    strict_media: bool = False,
 ) -> ActiveflowState:
     """A new state positioned before the first action (`run` moves onto it)."""
     main = stack.fill_missing_ids(activeflow_id, 0, actions)
@@ -121,6 +126,7 @@ def start(
         stack_map=stack.new_stack_map(main),
         variables=dict(variables or {}),
         limits=limits or EngineLimits(),
+        strict_media=strict_media,
     )
 
 
@@ -186,6 +192,8 @@ def run(state: ActiveflowState, ctx: RunContext) -> Step:
         hops += 1
         check_hops(hops, state.limits)
         if not media_allowed(action.type, state.reference_type):
+            if state.strict_media:
+                raise MediaMismatchError(action.type, state.reference_type)
             _move_next(state)
             continue
         if action.type not in INLINE_ACTIONS:

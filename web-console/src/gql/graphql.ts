@@ -116,6 +116,20 @@ export type CreateAccessKeyInput = {
   name: Scalars['String']['input'];
 };
 
+/** A flow run without a call (reference_type `api`), started at once. Only actions without media run (branch, goto, conditions, variable_set, stop, webhook_send, fetch, fetch_flow, call, block); an action needing a call is refused. */
+export type CreateActiveflowInput = {
+  /** Inline actions, used when flowId is not given. */
+  actions?: InputMaybe<Array<ActionInput>>;
+  /** One of your flows; or give `actions`. */
+  flowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Chosen by the client. */
+  id?: InputMaybe<Scalars['UUID']['input']>;
+  /** Initial variables: at most 100, values up to 32 KiB, 64 KiB in all; names starting `voipbin.` are the platform's. Unlike the original (which drops them silently) a violation is a BAD_USER_INPUT. */
+  variables?: InputMaybe<Scalars['JSON']['input']>;
+  webhookMethod?: WebhookMethod;
+  webhookUri?: Scalars['String']['input'];
+};
+
 export type CreateAgentInput = {
   addresses?: Array<AddressInput>;
   detail?: Scalars['String']['input'];

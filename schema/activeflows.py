@@ -35,8 +35,9 @@ class Activeflow:
     forward_action_id: UUID | None
     executed_actions: list[JSON]
     webhook_uri: str = strawberry.field(
-        description="Stored as given; per-activeflow webhook delivery (the original sends "
-        "events naming this activeflow there too) is not implemented yet."
+        description="Every event of this activeflow, and of resources naming it "
+        "(`data.activeflow_id`: its call, recordings, ...), is also delivered here, signed "
+        "with the customer's webhook secret, with the same retries as any endpoint."
     )
     webhook_method: WebhookMethod | None
     end_reason: str = strawberry.field(

@@ -11,6 +11,9 @@ from typing import Any
 
 from tests.api.conftest import Api, Tenant, error_code
 from tests.helpers.events import WAIT, DispatcherControl, Receiver
+from voipbin.db import transaction
+from voipbin.events.outbox import emit
+from voipbin.services import Services
 
 CREATE = """mutation($i:CreateWebhookInput!){createWebhook(input:$i)
 {signingSecret webhook{id enabled eventTypes}}}"""
@@ -256,3 +259,61 @@ async def test_customer_webhook_uri_receives_its_events_signed_with_the_customer
     )
     (node,) = [e["node"] for e in data["webhookDeliveries"]["edges"]]
     assert node["webhookId"] is None and node["status"] in ("DELIVERED", "PENDING")
+
+
+CREATE_ACTIVEFLOW = """mutation($i:CreateActiveflowInput!){createActiveflow(input:$i){id}}"""
+
+
+async def _next_event(script: Any, event_type: str) -> tuple[dict[str, str], bytes]:
+    while True:
+        headers, body = await asyncio.wait_for(script.requests.get(), WAIT)
+        if headers["x-voipbin-event"] == event_type:
+            return headers, body
+
+
+async def test_activeflow_webhook_uri_receives_its_events_and_those_naming_it(
+    api: Api,
+    tenant: Tenant,
+    other_tenant: Tenant,
+    receiver: Receiver,
+    dispatcher: DispatcherControl,
+    event_services: Services,
+) -> None:
+    # given: a customer secret and an activeflow with its own webhookUri (a block keeps
+    # it running)
+    secret = (await api.ok("mutation{rotateWebhookSecret{secret}}", auth=tenant.auth))[
+        "rotateWebhookSecret"
+    ]["secret"]
+    uri, script = receiver.endpoint()
+    made = await api.ok(
+        CREATE_ACTIVEFLOW,
+        {"i": {"actions": [{"type": "block"}], "webhookUri": uri, "webhookMethod": "PUT"}},
+        auth=tenant.auth,
+    )
+    activeflow_id = made["createActiveflow"]["id"]
+    # then: its own event arrives there, signed with the customer's secret
+    headers, body = await _next_event(script, "activeflow_created")
+    assert json.loads(body)["data"]["id"] == activeflow_id
+    assert headers["x-voipbin-signature"] == independent_signature(
+        secret, headers["x-voipbin-timestamp"], body
+    )
+    # when: another resource's event names the activeflow (as a call's does), and another
+    # customer's event names it too
+    for customer in (other_tenant, tenant):
+        async with transaction(event_services.sessions) as session:
+            await emit(
+                session,
+                customer_id=uuid.UUID(customer.customer_id),
+                event_type="probe_updated",
+                resource_type="probe",
+                resource_id=uuid.uuid4(),
+                data={"activeflow_id": activeflow_id, "owner": customer.customer_id},
+            )
+    # then: only this customer's is delivered (tenancy holds for activeflow URLs too)
+    _, body = await _next_event(script, "probe_updated")
+    assert json.loads(body)["data"]["owner"] == tenant.customer_id
+    data = await api.ok(DELIVERIES, {"f": {"webhookId": activeflow_id}}, auth=tenant.auth)
+    types = sorted(e["node"]["eventType"] for e in data["webhookDeliveries"]["edges"])
+    assert types.count("probe_updated") == 1 and "activeflow_created" in types
+    data = await api.ok(DELIVERIES, {"f": {"webhookId": activeflow_id}}, auth=other_tenant.auth)
+    assert data["webhookDeliveries"]["totalCount"] == 0

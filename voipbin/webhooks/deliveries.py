@@ -97,7 +97,9 @@ class DeliveryStore:
                 .scalars()
                 .first()
             )
-            endpoint = await endpoint_of(session, target.customer_id, target.webhook_id)
+            endpoint = await endpoint_of(
+                session, target.customer_id, target.webhook_id, target.target_id
+            )
         if event is None:
             reason = "the event is no longer kept (retention window)"
             return await self._record(target, delivery.id, "", _not_sent(reason))

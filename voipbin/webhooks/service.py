@@ -31,7 +31,13 @@ from voipbin.events.outbox import emit
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.serialize import public_dict
 from voipbin.webhooks.deliveries import Target, ensure_delivery
-from voipbin.webhooks.endpoints import Endpoint, endpoint_of, endpoints_of
+from voipbin.webhooks.endpoints import (
+    Endpoint,
+    activeflow_endpoints,
+    activeflow_of_event,
+    endpoint_of,
+    endpoints_of,
+)
 from voipbin.webhooks.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
 from voipbin.webhooks.sender import AttemptResult, WebhookRequest, send
 from voipbin.webhooks.signing import new_signing_secret
@@ -358,7 +364,9 @@ class WebhookService:
                 raise NotFound("Webhook delivery")
             if delivery.status in (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value):
                 raise Conflict("that delivery is still in progress")
-            endpoint = await endpoint_of(session, delivery.customer_id, delivery.webhook_id)
+            endpoint = await endpoint_of(
+                session, delivery.customer_id, delivery.webhook_id, delivery.target_id
+            )
             if endpoint is None:
                 raise Conflict("the endpoint of that delivery was deleted")
             if not endpoint.enabled:
@@ -425,8 +433,12 @@ class WebhookService:
         Events for a disabled endpoint are recorded as `skipped`, so re-enabling it can
         replay them.
         """
+        flow_of = {
+            e.event_id: activeflow_of_event(e.resource_type, e.resource_id, e.data) for e in events
+        }
         async with self._sessions() as session:
             endpoints = await endpoints_of(session, (e.customer_id for e in events))
+            flows = await activeflow_endpoints(session, (f for f in flow_of.values() if f))
         by_customer: dict[UUID, list[Endpoint]] = {}
         for endpoint in endpoints:
             by_customer.setdefault(endpoint.customer_id, []).append(endpoint)
@@ -437,6 +449,9 @@ class WebhookService:
                 if endpoint.wants(event.event_type):
                     target = _target(endpoint, event.event_id, event.event_type)
                     (starts if endpoint.enabled else skipped).append(target)
+            flow = flows.get(flow_of[event.event_id] or event.event_id)
+            if flow is not None and flow.customer_id == event.customer_id:
+                starts.append(_target(flow, event.event_id, event.event_type))
         if skipped:
             async with transaction(self._sessions) as session:
                 for target in skipped:

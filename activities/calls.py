@@ -26,7 +26,7 @@ from voipbin.events.outbox import emit
 from voipbin.recordings.models import Recording, RecordingStatus
 from voipbin.tts import TextToSpeech, TtsError
 from voipbin.webhooks.signing import sign
-from voipbin.webhooks.ssrf import UrlGuard
+from voipbin.webhooks.ssrf import UrlGuard, UrlRefused
 
 # An action keeps at most this many bytes of the customer's answer (fetch bodies).
 MAX_BODY = 1_048_576
@@ -252,6 +252,8 @@ class CallActivities:
             )
         except httpx.HTTPError as exc:
             return c.HttpRequestResult(error=f"{type(exc).__name__}: {exc}".strip())
+        except UrlRefused as exc:  # the address changed since the check (DNS rebinding)
+            return c.HttpRequestResult(error=f"refused: {exc}")
         return c.HttpRequestResult(response.status_code, response.text[:MAX_BODY])
 
     @activity.defn(name=c.LOAD_FLOW)

@@ -154,7 +154,7 @@ async def main() -> None:
         *CallActivities(
             services.sessions,
             EspeakTts(settings.calls.tts_dir),
-            services.http,
+            services.customer_http,
             services.url_guard,
             services.flow_actions,
             services.route_number,

@@ -30,7 +30,7 @@ from voipbin.recordings.service import RecordingService
 from voipbin.redis_client import connect_redis
 from voipbin.temporal_client import connect_temporal
 from voipbin.webhooks.service import WebhookService
-from voipbin.webhooks.ssrf import UrlGuard
+from voipbin.webhooks.ssrf import UrlGuard, guarded_client
 
 
 @dataclass
@@ -48,6 +48,8 @@ class Services:
     agents: AgentService
     audit: AuditQueries
     http: httpx.AsyncClient
+    # customer URLs only (webhooks, webhook_send, fetch): pinned to SSRF-checked addresses
+    customer_http: httpx.AsyncClient
     event_hub: EventHub
     events: EventService
     url_guard: UrlGuard
@@ -79,6 +81,7 @@ class Services:
     async def close(self) -> None:
         await self.event_hub.close()
         await self.http.aclose()
+        await self.customer_http.aclose()
         await self.redis.aclose()
         await self.engine.dispose()
 
@@ -98,6 +101,7 @@ def build_services(settings: Settings) -> Services:
     )
     event_hub = EventHub(redis)
     url_guard = UrlGuard(settings)
+    customer_http = guarded_client(url_guard, settings.webhooks.request_timeout_seconds)
     holder: dict[str, Services] = {}
     events = EventService(sessions, event_hub, settings.events)
 
@@ -127,10 +131,11 @@ def build_services(settings: Settings) -> Services:
         ),
         audit=AuditQueries(sessions, limits.max_page_size),
         http=http,
+        customer_http=customer_http,
         event_hub=event_hub,
         events=events,
         url_guard=url_guard,
-        webhooks=WebhookService(settings, sessions, temporal, url_guard, http),
+        webhooks=WebhookService(settings, sessions, temporal, url_guard, customer_http),
         calls=CallService(settings, sessions, temporal, limiter, flow_actions, events),
         activeflows=ActiveflowService(settings, sessions, temporal, flow_actions, url_guard),
         recordings=RecordingService(settings, sessions),

@@ -27,7 +27,7 @@ def webhook_activities(services: Services) -> list[Any]:
     from activities.webhooks import WebhookActivities
     from voipbin.webhooks.deliveries import DeliveryStore
 
-    store = DeliveryStore(services.sessions, services.url_guard, services.http)
+    store = DeliveryStore(services.sessions, services.url_guard, services.customer_http)
     impl = WebhookActivities(store)
     return [impl.deliver, impl.give_up]
 
@@ -46,7 +46,7 @@ def call_activities(services: Services) -> list[Any]:
     impl = CallActivities(
         services.sessions,
         EspeakTts(services.settings.calls.tts_dir.resolve()),
-        services.http,
+        services.customer_http,
         services.url_guard,
         services.flow_actions,
         services.route_number,

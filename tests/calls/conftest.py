@@ -142,7 +142,7 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
         *CallActivities(
             services.sessions,
             EspeakTts(tmp_path / "tts"),
-            services.http,
+            services.customer_http,
             services.url_guard,
             services.flow_actions,
             services.route_number,

@@ -8,14 +8,18 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
+from tests.helpers.events import served
 from voipbin.config import Settings
 from voipbin.errors import InvalidInput
 from voipbin.events.hub import ConnectionBudget
 from voipbin.events.topics import Scope, parse_topic
 from voipbin.webhooks.sender import Outcome, classify, parse_retry_after
 from voipbin.webhooks.signing import sign, verify
-from voipbin.webhooks.ssrf import UrlGuard, UrlRefused
+from voipbin.webhooks.ssrf import UrlGuard, UrlRefused, guarded_client
 
 
 @pytest.mark.parametrize(
@@ -119,6 +123,26 @@ async def test_guard_resolves_names_and_checks_every_address() -> None:
     allowed = Settings(environment="test")  # type: ignore[call-arg]
     allowed.webhooks.allow_hosts = ["localhost"]
     assert await UrlGuard(allowed).resolve("http://localhost/")
+
+
+async def test_the_customer_client_connects_only_to_addresses_the_guard_approves() -> None:
+    # given: a local server, which only an allowlisted guard may reach
+    async def hello(_: object) -> PlainTextResponse:
+        return PlainTextResponse("hello")
+
+    allowed = Settings(environment="test")  # type: ignore[call-arg]
+    allowed.webhooks.allow_cidrs = ["127.0.0.0/8"]
+    strict = Settings(environment="test")  # type: ignore[call-arg]
+    async with served(Starlette(routes=[Route("/", hello)])) as base:
+        port = base.rsplit(":", 1)[1]
+        async with guarded_client(UrlGuard(allowed), 5) as client:
+            assert (await client.get(f"http://localhost:{port}/")).text == "hello"
+        # when: no save-time or pre-attempt check runs at all (as if DNS had changed
+        # between the check and the connection), the connection itself is refused
+        async with guarded_client(UrlGuard(strict), 5) as client:
+            for url in (base, f"http://localhost:{port}/", f"http://[::ffff:127.0.0.1]:{port}/"):
+                with pytest.raises(UrlRefused):
+                    await client.get(url)
 
 
 def test_topic_grammar() -> None:

@@ -102,6 +102,8 @@ async def send(client: httpx.AsyncClient, guard: UrlGuard, req: WebhookRequest) 
                     break
     except httpx.TimeoutException:
         return AttemptResult(Outcome.RETRY, None, elapsed(), "timed out", "", None)
+    except UrlRefused as exc:  # the address changed since the check (DNS rebinding)
+        return AttemptResult(Outcome.PERMANENT, None, elapsed(), str(exc), "", None)
     except httpx.HTTPError as exc:
         message = f"connection error: {type(exc).__name__}: {exc}"[:1024]
         return AttemptResult(Outcome.RETRY, None, elapsed(), message, "", None)

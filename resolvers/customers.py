@@ -72,6 +72,7 @@ class CustomerMutations:
                 address=input.address,
                 webhook_uri=input.webhook_uri,
                 webhook_method=input.webhook_method.value if input.webhook_method else None,
+                webhook_enabled=input.webhook_enabled,
             ),
         )
         return Customer.from_model(row)

@@ -36,6 +36,13 @@ class Customer:
     address: str
     webhook_uri: str
     webhook_method: WebhookMethod
+    webhook_enabled: bool = strawberry.field(
+        description="False after every delivery to `webhookUri` failed for a whole retry "
+        "window (then `webhookDisabledReason` says so) or when you turned it off; its events "
+        "are kept as skipped deliveries, so after re-enabling, "
+        "`replayMissedWebhookDeliveries(id: <your customer id>)` resends them."
+    )
+    webhook_disabled_reason: str
     status: CustomerStatus
     tm_create: datetime
     tm_update: datetime
@@ -51,6 +58,8 @@ class Customer:
             address=row.address,
             webhook_uri=row.webhook_uri,
             webhook_method=WebhookMethod(row.webhook_method),
+            webhook_enabled=row.webhook_enabled,
+            webhook_disabled_reason=row.webhook_disabled_reason,
             status=CustomerStatus(row.status),
             tm_create=row.tm_create,
             tm_update=row.tm_update,
@@ -77,6 +86,7 @@ class UpdateCustomerInput:
     address: str | None = None
     webhook_uri: str | None = None
     webhook_method: WebhookMethod | None = None
+    webhook_enabled: bool | None = None
 
 
 @strawberry.type

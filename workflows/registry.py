@@ -27,7 +27,12 @@ def webhook_activities(services: Services) -> list[Any]:
     from activities.webhooks import WebhookActivities
     from voipbin.webhooks.deliveries import DeliveryStore
 
-    store = DeliveryStore(services.sessions, services.url_guard, services.customer_http)
+    store = DeliveryStore(
+        services.sessions,
+        services.url_guard,
+        services.customer_http,
+        services.customers.disable_failing_webhook,
+    )
     impl = WebhookActivities(store)
     return [impl.deliver, impl.give_up]
 

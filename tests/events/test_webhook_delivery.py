@@ -317,3 +317,58 @@ async def test_activeflow_webhook_uri_receives_its_events_and_those_naming_it(
     assert types.count("probe_updated") == 1 and "activeflow_created" in types
     data = await api.ok(DELIVERIES, {"f": {"webhookId": activeflow_id}}, auth=other_tenant.auth)
     assert data["webhookDeliveries"]["totalCount"] == 0
+
+
+async def test_customer_webhook_uri_failing_for_the_whole_window_is_disabled_then_replayed(
+    api: Api, tenant: Tenant, receiver: Receiver, dispatcher: DispatcherControl
+) -> None:
+    # given: the customer's own URL answers 503 to everything
+    uri, script = receiver.endpoint(*([503] * 10_000))
+    update = """mutation($i:UpdateCustomerInput!){updateCustomer(input:$i)
+    {webhookEnabled webhookDisabledReason}}"""
+    await api.ok(update, {"i": {"webhookUri": uri}}, auth=tenant.auth)
+    await _agent(api, tenant)
+    # then: once a delivery failed for its whole window, the URL is disabled by the system
+    state = "query{customer{webhookEnabled webhookDisabledReason}}"
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while (customer := (await api.ok(state, auth=tenant.auth))["customer"])["webhookEnabled"]:
+        assert asyncio.get_running_loop().time() < deadline, "never disabled"
+        await asyncio.sleep(0.05)
+    assert "whole retry window" in customer["webhookDisabledReason"]
+    # while disabled, a new event is kept as a skipped delivery, not sent
+    await _agent(api, tenant)
+    own = {"webhookId": tenant.customer_id, "eventType": "agent_created"}
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while True:
+        data = await api.ok(DELIVERIES, {"f": own}, auth=tenant.auth)
+        statuses = sorted(e["node"]["status"] for e in data["webhookDeliveries"]["edges"])
+        if "SKIPPED" in statuses or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    assert statuses == ["FAILED", "SKIPPED"]
+    missed = "query($id:UUID!){webhookMissedDeliveryCount(id:$id)}"
+    count = (await api.ok(missed, {"id": tenant.customer_id}, auth=tenant.auth))[
+        "webhookMissedDeliveryCount"
+    ]
+    assert count >= 2
+    # re-enabled with a healthy receiver, replaying what it missed delivers it all
+    script.responses.clear()
+    enabled = await api.ok(update, {"i": {"webhookEnabled": True}}, auth=tenant.auth)
+    assert enabled["updateCustomer"] == {"webhookEnabled": True, "webhookDisabledReason": ""}
+    replay = "mutation($id:UUID!){replayMissedWebhookDeliveries(id:$id)}"
+    replayed = await api.ok(replay, {"id": tenant.customer_id}, auth=tenant.auth)
+    assert replayed["replayMissedWebhookDeliveries"] == count
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while True:
+        data = await api.ok(DELIVERIES, {"f": own}, auth=tenant.auth)
+        statuses = [e["node"]["status"] for e in data["webhookDeliveries"]["edges"]]
+        if statuses == ["DELIVERED", "DELIVERED"] or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    assert statuses == ["DELIVERED", "DELIVERED"]
+    audit = """query{auditLogs(first:50){edges{node{action actorType resourceId}}}}"""
+    edges = (await api.ok(audit, auth=tenant.auth))["auditLogs"]["edges"]
+    actions = {
+        (e["node"]["action"], e["node"]["actorType"], e["node"]["resourceId"]) for e in edges
+    }
+    assert ("customer.webhook_auto_disable", "system", tenant.customer_id) in actions

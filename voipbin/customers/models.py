@@ -39,6 +39,15 @@ class Customer(SQLModel, table=True):
     webhook_method: str = Field(default=WebhookMethod.POST.value, max_length=8)
     webhook_uri: str = Field(default="", max_length=2048)
     webhook_secret: str = Field(default="", max_length=64)
+    # the customer's own URL is an endpoint like any other: disabled after a whole retry
+    # window of failures (by the system) or by the customer, re-enabled by the customer
+    webhook_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    webhook_disabled_reason: str = Field(
+        default="", max_length=255, sa_column_kwargs={"server_default": ""}
+    )
+    tm_webhook_last_success: datetime | None = Field(
+        default=None, sa_type=sa.DateTime(timezone=True)
+    )
     status: str = Field(default=CustomerStatus.ACTIVE.value, max_length=16)
     is_platform: bool = Field(default=False)
     tm_create: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))

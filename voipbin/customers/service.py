@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -51,6 +52,10 @@ class UpdateCustomer:
     address: str | None = None
     webhook_uri: str | None = None
     webhook_method: str | None = None
+    webhook_enabled: bool | None = None
+
+
+AUTO_DISABLED = "every delivery failed for the whole retry window"
 
 
 def new_webhook_secret() -> str:
@@ -195,7 +200,50 @@ class CustomerService:
                 await self._url_guard.check("webhookUri", changes["webhook_uri"])
         if data.webhook_method is not None:
             changes["webhook_method"] = _check_method(data.webhook_method)
+        if data.webhook_enabled is not None:
+            changes["webhook_enabled"] = data.webhook_enabled
+            changes["webhook_disabled_reason"] = (
+                "" if data.webhook_enabled else "disabled by the customer"
+            )
         return await self._apply(principal, meta, changes, "customer.update")
+
+    async def disable_failing_webhook(self, customer_id: UUID, since: datetime) -> bool:
+        """The system disables the customer's URL when nothing succeeded since `since` (the
+        start of a delivery that failed for its whole window); event + audit entry."""
+        async with transaction(self._sessions) as session:
+            row = await session.get(Customer, customer_id, with_for_update=True)
+            if row is None or row.tm_delete is not None or not row.webhook_enabled:
+                return False
+            last = row.tm_webhook_last_success
+            if not row.webhook_uri or (last is not None and last >= since):
+                return False
+            before = public_dict(row)
+            row.webhook_enabled = False
+            row.webhook_disabled_reason = AUTO_DISABLED
+            row.tm_update = utcnow()
+            await session.flush()
+            after = public_dict(row)
+            await emit(
+                session,
+                customer_id=row.id,
+                event_type="customer_updated",
+                resource_type=RESOURCE,
+                resource_id=row.id,
+                data=after,
+            )
+            await record(
+                session,
+                meta=RequestMeta(),
+                action="customer.webhook_auto_disable",
+                customer_id=row.id,
+                actor_type="system",
+                resource_type=RESOURCE,
+                resource_id=row.id,
+                before=before,
+                after=after,
+            )
+        await self._cache.invalidate(resource_key(RESOURCE, customer_id))
+        return True
 
     async def rotate_webhook_secret(self, principal: Principal, meta: RequestMeta) -> str:
         principal.require(ADMIN)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID, uuid4
 
 import httpx
@@ -13,6 +15,7 @@ from sqlmodel import col
 
 from voipbin.audit.service import record
 from voipbin.auth.principal import RequestMeta
+from voipbin.customers.models import Customer
 from voipbin.db import SessionFactory, transaction, utcnow
 from voipbin.events.models import OutboxEvent
 from voipbin.events.outbox import emit
@@ -30,6 +33,10 @@ class Target:
     event_type: str
     target_id: UUID
     webhook_id: UUID | None
+
+    @property
+    def is_customer_url(self) -> bool:
+        return self.webhook_id is None and self.target_id == self.customer_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +85,22 @@ async def _locked_delivery(session: AsyncSession, target: Target) -> WebhookDeli
     return (await session.execute(stmt)).scalars().one()
 
 
+# (customer id, start of the failed delivery) → whether the customer's URL was disabled
+DisableCustomerUrl = Callable[[UUID, datetime], Awaitable[bool]]
+
+
 class DeliveryStore:
-    def __init__(self, sessions: SessionFactory, guard: UrlGuard, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        guard: UrlGuard,
+        http: httpx.AsyncClient,
+        disable_customer_url: DisableCustomerUrl,
+    ) -> None:
         self._sessions = sessions
         self._guard = guard
         self._http = http
+        self._disable_customer_url = disable_customer_url
 
     async def attempt(self, target: Target) -> RecordedAttempt:
         async with transaction(self._sessions) as session:
@@ -159,50 +177,66 @@ class DeliveryStore:
                     .where(col(Webhook.id) == target.webhook_id)
                     .values(tm_last_success=now)
                 )
+            if result.outcome is Outcome.DELIVERED and target.is_customer_url:
+                await session.execute(
+                    sa.update(Customer)
+                    .where(col(Customer.id) == target.customer_id)
+                    .values(tm_webhook_last_success=now)
+                )
             return RecordedAttempt(delivery.attempt_count, result)
 
     async def give_up(self, target: Target) -> bool:
         """Marks the delivery failed; disables its endpoint if nothing succeeded since it began.
 
-        Returns whether the endpoint was disabled (with a `webhook_disabled` event and an
-        audit entry by the system).
+        Returns whether the endpoint was disabled (with a `webhook_disabled` event, or
+        `customer_updated` for the customer's own URL, and an audit entry by the system).
         """
         async with transaction(self._sessions) as session:
             delivery = await _locked_delivery(session, target)
             delivery.status = DeliveryStatus.FAILED.value
             delivery.tm_update = delivery.tm_finish = utcnow()
-            if target.webhook_id is None:
-                return False
-            hook = await session.get(Webhook, target.webhook_id, with_for_update=True)
-            if hook is None or hook.tm_delete is not None or not hook.enabled:
-                return False
-            if hook.tm_last_success is not None and hook.tm_last_success >= delivery.tm_create:
-                return False
-            before = public_dict(hook)
-            hook.enabled = False
-            hook.disabled_reason = "every delivery failed for the whole retry window"
-            hook.tm_disable = hook.tm_update = utcnow()
-            after = public_dict(hook)
-            await emit(
-                session,
-                customer_id=hook.customer_id,
-                event_type="webhook_disabled",
-                resource_type="webhook",
-                resource_id=hook.id,
-                data=after,
-            )
-            await record(
-                session,
-                meta=RequestMeta(),
-                action="webhook.auto_disable",
-                customer_id=hook.customer_id,
-                actor_type="system",
-                resource_type="webhook",
-                resource_id=hook.id,
-                before=before,
-                after=after,
-            )
-            return True
+            started = delivery.tm_create
+            if target.webhook_id is not None:
+                return await self._disable_endpoint(session, target.webhook_id, started)
+        # an activeflow's URL lives and dies with its activeflow; the customer's own URL is
+        # disabled by the customer service (row, cache, event, audit) after this commit
+        return target.is_customer_url and await self._disable_customer_url(
+            target.customer_id, started
+        )
+
+    async def _disable_endpoint(
+        self, session: AsyncSession, webhook_id: UUID, since: datetime
+    ) -> bool:
+        hook = await session.get(Webhook, webhook_id, with_for_update=True)
+        if hook is None or hook.tm_delete is not None or not hook.enabled:
+            return False
+        if hook.tm_last_success is not None and hook.tm_last_success >= since:
+            return False
+        before = public_dict(hook)
+        hook.enabled = False
+        hook.disabled_reason = "every delivery failed for the whole retry window"
+        hook.tm_disable = hook.tm_update = utcnow()
+        after = public_dict(hook)
+        await emit(
+            session,
+            customer_id=hook.customer_id,
+            event_type="webhook_disabled",
+            resource_type="webhook",
+            resource_id=hook.id,
+            data=after,
+        )
+        await record(
+            session,
+            meta=RequestMeta(),
+            action="webhook.auto_disable",
+            customer_id=hook.customer_id,
+            actor_type="system",
+            resource_type="webhook",
+            resource_id=hook.id,
+            before=before,
+            after=after,
+        )
+        return True
 
 
 def _not_sent(reason: str) -> AttemptResult:

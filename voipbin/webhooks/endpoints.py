@@ -62,7 +62,7 @@ def from_customer(row: Customer) -> Endpoint:
         row.webhook_method,
         row.webhook_secret,
         frozenset(),
-        True,
+        row.webhook_enabled,
     )
 
 

@@ -23,7 +23,7 @@ from voipbin import validation as v
 from voipbin.audit.service import record
 from voipbin.auth.principal import ADMIN, MANAGER_OR_ADMIN, Principal, RequestMeta
 from voipbin.config import Settings
-from voipbin.customers.models import WebhookMethod
+from voipbin.customers.models import Customer, WebhookMethod
 from voipbin.db import SessionFactory, transaction, utcnow
 from voipbin.errors import Conflict, InvalidInput, NotFound
 from voipbin.events.envelope import Envelope
@@ -329,14 +329,27 @@ class WebhookService:
             )
 
     def _missed_where(self, customer_id: UUID, webhook_id: UUID) -> list[Any]:
-        last_success = (
-            sa.select(col(Webhook.tm_last_success))
-            .where(col(Webhook.id) == webhook_id)
-            .scalar_subquery()
-        )
+        """`webhook_id` is an endpoint's id, or the customer's id for its own URL."""
+        if webhook_id == customer_id:
+            last_success = (
+                sa.select(col(Customer.tm_webhook_last_success))
+                .where(col(Customer.id) == customer_id)
+                .scalar_subquery()
+            )
+            endpoint = sa.and_(
+                col(WebhookDelivery.webhook_id).is_(None),
+                col(WebhookDelivery.target_id) == customer_id,
+            )
+        else:
+            last_success = (
+                sa.select(col(Webhook.tm_last_success))
+                .where(col(Webhook.id) == webhook_id)
+                .scalar_subquery()
+            )
+            endpoint = col(WebhookDelivery.webhook_id) == webhook_id
         return [
             col(WebhookDelivery.customer_id) == customer_id,
-            col(WebhookDelivery.webhook_id) == webhook_id,
+            endpoint,
             col(WebhookDelivery.status).in_(MISSED),
             sa.or_(last_success.is_(None), col(WebhookDelivery.tm_create) > last_success),
         ]

@@ -282,6 +282,7 @@ export type UpdateCustomerInput = {
   email?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   phoneNumber?: InputMaybe<Scalars['String']['input']>;
+  webhookEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   webhookMethod?: InputMaybe<WebhookMethod>;
   webhookUri?: InputMaybe<Scalars['String']['input']>;
 };

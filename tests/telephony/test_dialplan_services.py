@@ -29,7 +29,9 @@ def _returned(channel_id: str, context: str) -> Any:
 async def _answered(harness: Harness, address: str, script: list[Any], channel_id: str) -> None:
     response = await harness.sim.put(f"/sim/parties/{address}", json={"script": script})
     response.raise_for_status()
-    await harness.client.originate(f"PJSIP/{address}@provider", app="voipbin", channel_id=channel_id)
+    await harness.client.originate(
+        f"PJSIP/{address}@provider", app="voipbin", channel_id=channel_id
+    )
     await harness.events.wait_type("StasisStart", channel_id)
 
 

@@ -12,14 +12,18 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from temporalio.service import RPCError
 
 from telephony.ari.client import AriClient
 from telephony.ari.errors import AriNotFound
 from tests.calls.conftest import META, CallHarness
 from voipbin.calls.models import Call
 from voipbin.calls.service import CreateCall
+from voipbin.flows.service import FlowFields
+from voipbin.numbers.service import NumberFields
 from voipbin.recordings.models import Recording
 from workflows.call import CallWorkflow
+from workflows.telephony_signals import call_id_for_channel
 
 SOURCE = {"type": "tel", "target": "+15550000001"}
 GREETING = (
@@ -28,8 +32,14 @@ GREETING = (
 )
 # Says "Hello?" and waits to be answered, again and again: whenever AMD starts listening it
 # hears a short greeting followed by silence.
-HUMAN = [{"answer": True}, *[{"say": "Hello?"}, {"wait": 2}] * 10, {"wait": 60}]
-MACHINE = [{"answer": True}, {"say": GREETING}, {"say": GREETING}, {"wait": 60}]
+HELLO: list[dict[str, Any]] = [{"say": "Hello?"}, {"wait": 2}]
+HUMAN: list[dict[str, Any]] = [{"answer": True}, *HELLO * 10, {"wait": 60}]
+MACHINE: list[dict[str, Any]] = [
+    {"answer": True},
+    {"say": GREETING},
+    {"say": GREETING},
+    {"wait": 60},
+]
 NEXT = "00000000-0000-0000-0000-00000000c001"
 
 
@@ -130,7 +140,14 @@ async def test_echo_plays_the_party_back_to_itself_then_the_flow_goes_on(
 
 async def test_stream_echo_sends_the_party_its_digits_back(call_harness: CallHarness) -> None:
     h = call_harness
-    digits = [{"wait": 5}, {"dtmf": "1"}, {"wait": 5}, {"dtmf": "2"}, {"wait": 5}, {"dtmf": "#"}]
+    digits: list[dict[str, Any]] = [
+        {"wait": 5},
+        {"dtmf": "1"},
+        {"wait": 5},
+        {"dtmf": "2"},
+        {"wait": 5},
+        {"dtmf": "#"},
+    ]
     call = await _call(
         h,
         [{"answer": True}, *digits, {"wait": 60}],
@@ -274,3 +291,65 @@ async def test_mute_silences_the_party(call_harness: CallHarness) -> None:
         muted = _samples(file.read())
     assert _rms(loud) > 300  # the party's tone, before the mute
     assert len(muted) > 0 and _rms(muted) == 0.0
+
+
+async def test_async_amd_whose_call_ends_first_leaves_a_normal_hangup(
+    call_harness: CallHarness,
+) -> None:
+    h = call_harness
+    call = await _call(
+        h,
+        HUMAN,
+        [
+            {"type": "amd", "option": {"machine_handle": "hangup", "async": True}},
+            {"type": "hangup"},
+        ],
+    )
+    result = await h.result(call.id)
+    assert (result.hangup_reason, result.errors) == ("normal", [])
+    assert await _executed(h, call) == ["amd", "hangup"]
+
+
+async def test_echo_on_an_inbound_call_comes_back_to_the_same_call(
+    call_harness: CallHarness,
+) -> None:
+    h = call_harness
+    flow = await h.services.flows.create(
+        h.principal,
+        META,
+        FlowFields(
+            name="echo test",
+            actions=[
+                {"type": "answer"},
+                {"type": "echo", "option": {"duration": 3000}},
+                {"type": "variable_set", "option": {"key": "after", "value": "echo"}},
+                {"type": "hangup"},
+            ],
+        ),
+    )
+    number = f"+899200{uuid.uuid4().int % 1_000_000:06d}"
+    await h.services.numbers.create(
+        h.principal, META, NumberFields(number=number, type="virtual", call_flow_id=flow.id)
+    )
+    response = await h.sim.post(
+        "/sim/inbound", json={"from": "+15557770001", "to": number, "script": [{"wait": 60}]}
+    )
+    response.raise_for_status()
+    body = response.json()
+    call_id = call_id_for_channel(body["channel_id"], body["node"])
+    async with asyncio.timeout(20):
+        while True:  # the bridge starts the workflow on the first StasisStart
+            try:
+                result = await h.result(call_id)
+                break
+            except RPCError:
+                await asyncio.sleep(0.05)
+    assert (result.hangup_by, result.hangup_reason, result.errors) == ("local", "normal", [])
+    view = await h.handle(call_id).query(CallWorkflow.view)
+    assert view.variables["after"] == "echo"
+    # One call only: the channel's second StasisStart (back from svc-echo) started none.
+    async with h.services.sessions() as session:
+        rows = await session.execute(
+            sa.select(sa.func.count()).where(Call.customer_id == h.customer_id)  # type: ignore[arg-type]
+        )
+        assert rows.scalar_one() == 1

@@ -407,6 +407,7 @@ class SimAsterisk:
         if endpoint is not None:
             endpoint.close()
         self.sources.muted.discard(channel.id)
+        self.sources.muted_out.discard(channel.id)
         self.sources.music.pop(f"channel:{channel.id}", None)
         for app in self.bus.apps.values():
             app.channel_ids.discard(channel.id)
@@ -547,13 +548,17 @@ class SimAsterisk:
         if direction not in ("both", "in", "out"):
             raise ApiError(400, "Invalid direction specified")
         channel = self.stasis_channel(channel_id)
-        if direction == "out":
-            return  # muting what the channel hears: nothing here listens to it
-        channel.muted = on
-        if on:
-            self.sources.muted.add(channel.id)
-        else:
-            self.sources.muted.discard(channel.id)
+        # in: what the party sends us; out: what we send the party (snoops spying `out`,
+        # an echo, a bridge's mix all fall silent towards it).
+        for muted, applies in (
+            (self.sources.muted, direction in ("both", "in")),
+            (self.sources.muted_out, direction in ("both", "out")),
+        ):
+            if applies and on:
+                muted.add(channel.id)
+            elif applies:
+                muted.discard(channel.id)
+        channel.muted = channel.id in self.sources.muted
 
     def send_dtmf(
         self,

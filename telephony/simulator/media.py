@@ -52,7 +52,8 @@ class MixSources:
     # bridge id -> member channel ids; snoop channel id -> (spied channel, spy direction)
     bridges: dict[str, list[str]] = field(default_factory=dict)
     snoops: dict[str, tuple[str, str]] = field(default_factory=dict)
-    muted: set[str] = field(default_factory=set)
+    muted: set[str] = field(default_factory=set)  # channels whose party's audio is dropped
+    muted_out: set[str] = field(default_factory=set)  # channels whose party hears nothing
     # target uri -> music on hold, mixed in like a playback but with no Playback object
     music: dict[str, AudioSource] = field(default_factory=dict)
     # channel id -> network audio (externalMedia) that stays registered while it idles
@@ -154,7 +155,10 @@ class MediaClock:
 
     def _hears(self, channel_id: str, heard: dict[str, Pcm], played: dict[str, Pcm]) -> Pcm:
         """What a channel's far side hears: its own playbacks, its own audio while in a
-        dialplan echo, plus, in a bridge, the other members and the bridge's playbacks."""
+        dialplan echo, plus, in a bridge, the other members and the bridge's playbacks;
+        nothing when the channel is muted `out`."""
+        if channel_id in self.sources.muted_out:
+            return SILENCE
         frames = _maybe(played.get(f"channel:{channel_id}"))
         if channel_id in self.sources.echoes:
             frames += _maybe(heard.get(channel_id))  # Echo(): the party's own audio, back

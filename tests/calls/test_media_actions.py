@@ -91,6 +91,12 @@ def _rms(samples: np.ndarray) -> float:  # type: ignore[type-arg]
     return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
 
 
+def _loud_frames(samples: np.ndarray) -> int:  # type: ignore[type-arg]
+    """20 ms frames carrying sound (speech is loud in bursts, silence around it)."""
+    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160).astype(np.float64)
+    return int((np.sqrt(np.mean(frames**2, axis=1)) > 500).sum())
+
+
 def _peak_hz(samples: np.ndarray) -> int:  # type: ignore[type-arg]
     spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
     return int(np.argmax(spectrum) * 8000 / len(samples))
@@ -264,7 +270,7 @@ async def test_digits_send_reaches_the_party(call_harness: CallHarness) -> None:
     assert await _executed(h, call) == ["digits_send", "sleep"]
 
 
-async def test_mute_silences_the_party(call_harness: CallHarness) -> None:
+async def test_mute_silences_the_party_towards_us(call_harness: CallHarness) -> None:
     h = call_harness
     recorded = [
         {"type": "recording_start", "option": {"format": "wav"}},
@@ -291,6 +297,36 @@ async def test_mute_silences_the_party(call_harness: CallHarness) -> None:
         muted = _samples(file.read())
     assert _rms(loud) > 300  # the party's tone, before the mute
     assert len(muted) > 0 and _rms(muted) == 0.0
+
+
+async def _heard_by_party(h: CallHarness, actions: list[dict[str, Any]]) -> np.ndarray:  # type: ignore[type-arg]
+    """Everything the party of a new call hears, recorded through a snoop spying `out`."""
+    call = await _call(h, [{"answer": True}, {"wait": 600}], actions)
+    channel = str(call.id)
+    await _until(h, channel, "state", "Up")
+    name = f"heard-{call.id}"
+    async with _ari(h) as ari:
+        ear = f"{call.id}-test-ear"
+        await ari.snoop(channel, app="voipbin", spy="out", app_args=["outbound"], snoop_id=ear)
+        await ari.record(ear, name)  # ends with the snoop, when the call hangs up
+        result = await h.result(call.id)
+        assert result.errors == []
+        return _samples(await _stored(ari, name))
+
+
+async def test_mute_silences_what_we_send_the_party(call_harness: CallHarness) -> None:
+    h = call_harness
+    then_talk: list[dict[str, Any]] = [
+        {"type": "sleep", "option": {"duration": 5000}},  # the test's ear is on by then
+        {"type": "talk", "option": {"text": "Can you hear me?"}},
+        {"type": "hangup"},
+    ]
+    heard, muted = await asyncio.gather(
+        _heard_by_party(h, [{"type": "answer"}, *then_talk]),
+        _heard_by_party(h, [{"type": "answer"}, {"type": "mute"}, *then_talk]),
+    )
+    assert _loud_frames(heard) > 10  # the prompt reached the party
+    assert len(muted) > 0 and _rms(muted) == 0.0  # the same prompt, muted: nothing
 
 
 async def test_async_amd_whose_call_ends_first_leaves_a_normal_hangup(

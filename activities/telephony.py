@@ -273,6 +273,9 @@ class TelephonyActivities:
 
     @activity.defn(name=CONTINUE_IN_DIALPLAN)
     async def continue_in_dialplan(self, input: ContinueInput) -> Done:
+        operation = f"continue:{input.node}:{input.operation_id}" if input.operation_id else ""
+        if operation and await self._done_before(operation):
+            return Done(already=True)
         with _ari_failures():
             await self._client(input.node).continue_in_dialplan(
                 input.channel_id,
@@ -280,6 +283,8 @@ class TelephonyActivities:
                 extension=input.extension,
                 priority=input.priority,
             )
+        if operation:
+            await self._mark_done(operation)
         return Done()
 
     # -- media -------------------------------------------------------------------------------

@@ -181,6 +181,11 @@ class CallSettings(BaseModel):
         5.0, description="Timeout of webhook_send/fetch requests to the customer's server."
     )
     max_call_seconds: float = Field(3600.0, description="Longest call (the original's 1 h).")
+    dialplan_return_seconds: float = Field(
+        10.0,
+        description="A channel sent to a dialplan service (echo, AMD) must be back in Stasis "
+        "this long after the service's own duration, or the action fails.",
+    )
     max_executed_actions: int = Field(100, description="Actions one activeflow may execute.")
     recordings_dir: Path = Field(
         Path(".voipbin/recordings"), description="Folder keeping recording files."

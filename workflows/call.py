@@ -15,6 +15,7 @@ applied. Every duration comes in through `CallTimeouts`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 from dataclasses import dataclass, field
@@ -31,20 +32,31 @@ with workflow.unsafe.imports_passed_through():
     from workflows.flow_actions import options as o
     from workflows.flow_actions import steps
     from workflows.flow_actions.calling import EXECUTORS as CALLING_EXECUTORS
+    from workflows.flow_actions.dialplan import EXECUTORS as DIALPLAN_EXECUTORS
     from workflows.flow_actions.http import EXECUTORS as HTTP_EXECUTORS
     from workflows.flow_actions.media import DIGITS_VARIABLE
     from workflows.flow_actions.media import EXECUTORS as MEDIA_EXECUTORS
     from workflows.flow_actions.runtime import ActionFailed, Executor, FlowRunner, FlowStopped
     from workflows.flow_engine.model import Action
     from workflows.ids import call_workflow_id
-    from workflows.telephony_signals import ARI_EVENT_SIGNAL, AriEventSignal
+    from workflows.telephony_signals import (
+        ARI_EVENT_SIGNAL,
+        RETURN_APP_ARG,
+        AriEventSignal,
+        app_arg_map,
+    )
 
 NIL = UUID(int=0)
 HANGUP_SIGNAL = "hangup"
 CONNECT_LEG_SIGNAL = "connect_leg"
 STOP_FLOW_SIGNAL = "stop_activeflow"
 
-CALL_EXECUTORS: dict[str, Executor] = {**MEDIA_EXECUTORS, **HTTP_EXECUTORS, **CALLING_EXECUTORS}
+CALL_EXECUTORS: dict[str, Executor] = {
+    **MEDIA_EXECUTORS,
+    **DIALPLAN_EXECUTORS,
+    **HTTP_EXECUTORS,
+    **CALLING_EXECUTORS,
+}
 
 # Platform hangup: reason → Q.850 cause (spec telephony.md §5).
 REASON_CAUSE = {
@@ -95,6 +107,7 @@ class CallTimeouts:
     recording_wait_seconds: float = 10.0
     http_seconds: float = 5.0  # webhook_send / fetch request timeout
     max_call_seconds: float = 3600.0  # the original's 1 h delayed hangup (cause 200)
+    dialplan_return_seconds: float = 10.0  # echo/AMD: back in Stasis after their own time
 
 
 @dataclass(frozen=True)
@@ -178,6 +191,9 @@ class CallWorkflow:
         self.external_media: list[str] = []  # suffixes of live external media sessions
         self.started_recordings = 0
         self.uuid_counter = 0
+        # channel id -> args of each return to Stasis from a dialplan service (echo, AMD)
+        self.dialplan_returns: dict[str, list[dict[str, str]]] = {}
+        self.background: list[asyncio.Task[None]] = []  # async amd waiting for its result
         self.input: CallInput = input
         self.runner = FlowRunner(self, CALL_EXECUTORS)
         if input.direction == "outgoing":
@@ -198,6 +214,9 @@ class CallWorkflow:
             self.finished_playbacks.add(event.playback_id)
         elif kind == "RecordingFinished":
             self.finished_recordings.add(event.recording_name)
+        elif kind == "StasisStart" and any(a.startswith(RETURN_APP_ARG) for a in event.args):
+            # The call or its AMD snoop is back from a dialplan service (flow_actions/dialplan).
+            self.dialplan_returns.setdefault(event.channel_id, []).append(app_arg_map(event.args))
         elif event.channel_id != self.channel_id:
             return  # helper channels (snoops) of this call
         elif kind == "ChannelStateChange":
@@ -561,6 +580,9 @@ class CallWorkflow:
 
     async def _slow(self, fn: Any, arg: Any, seconds: float) -> Any:
         return await steps.slow(fn, arg, seconds)
+
+    async def ari(self, fn: Any, arg: Any) -> Any:
+        return await self._ari(fn, arg)
 
     async def _ari(self, fn: Any, arg: Any) -> Any:
         """A telephony local activity; a channel/playback already gone is not an error."""

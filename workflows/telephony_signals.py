@@ -28,6 +28,14 @@ CHANNEL_NAMESPACE = uuid.UUID("5b0f4a52-52a4-4a0e-9a2d-6e1d3c1f0b7e")
 # appArgs first element on channels we originate, so StasisStart of our own outbound
 # channels is never mistaken for a new inbound call.
 OUTBOUND_APP_ARG = "outbound"
+# A channel the dialplan hands back to Stasis after a service context (echo, AMD) carries
+# `context_from=<context>` (deploy/asterisk/extensions.conf): a return, not a new call.
+RETURN_APP_ARG = "context_from="
+
+
+def app_arg_map(args: list[str]) -> dict[str, str]:
+    """Stasis args `key=value` as a map (spec telephony §2); bare words are skipped."""
+    return dict(arg.split("=", 1) for arg in args if "=" in arg)
 
 
 def call_id_for_channel(channel_id: str, node: str) -> uuid.UUID:

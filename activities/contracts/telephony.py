@@ -118,6 +118,9 @@ class ContinueInput:
     context: str
     extension: str = "s"
     priority: int = 1
+    # ours (call, action, run): a retry after the channel already left Stasis is a success
+    # instead of a 409, so a lost reply never fails the action.
+    operation_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from telephony.simulator.audio import LoopingSource, MediaLibrary, tone_cycle
 from telephony.simulator.bridging import Bridging
 from telephony.simulator.bus import EventBus
 from telephony.simulator.calls import CallParty
+from telephony.simulator.dialplan import SERVICE_CONTEXTS, run_service
 from telephony.simulator.endpoints import Endpoint, parse_caller_id, parse_endpoint
 from telephony.simulator.errors import ApiError, not_found, not_in_stasis
 from telephony.simulator.media import MediaClock, MixSources, PlaybackStream, RecordingStream
@@ -97,6 +98,7 @@ class SimAsterisk:
         self.channels: dict[str, Channel] = {}
         self.calls: dict[str, Call] = {}  # by our channel id and by far half id
         self.rtp: dict[str, rtp.RtpEndpoint] = {}  # externalMedia channels' UDP ends
+        self.dtmf_echoes: set[str] = set()  # channels in svc-stream_echo: DTMF goes back too
         self.sources = MixSources()
         self.clock = MediaClock(
             self.sources,
@@ -363,8 +365,14 @@ class SimAsterisk:
 
     def continue_in_dialplan(self, channel_id: str, context: str | None, exten: str | None) -> None:
         channel = self.stasis_channel(channel_id)
+        app = channel.stasis_app or "voipbin"
         self._leave_stasis(channel)
-        channel.dialplan = Dialplan(context or channel.dialplan.context, exten or "s", 1)
+        channel.dialplan = Dialplan(context or channel.dialplan.context, exten or "s", 0)
+        if channel.dialplan.context in SERVICE_CONTEXTS:
+            # The service contexts of deploy/asterisk/extensions.conf: run, then back to Stasis.
+            self.spawn(run_service(self, channel, app, channel.dialplan.context))
+        else:
+            channel.dialplan.priority = 1
 
     # -- events for a call -------------------------------------------------------------------
 
@@ -392,10 +400,14 @@ class SimAsterisk:
         self.sources.snoops.pop(channel.id, None)
         self.sources.streams.pop(channel.id, None)
         self.sources.listeners.pop(channel.id, None)
+        self.sources.taps.pop(channel.id, None)
+        self.sources.echoes.discard(channel.id)
+        self.dtmf_echoes.discard(channel.id)
         endpoint = self.rtp.pop(channel.id, None)
         if endpoint is not None:
             endpoint.close()
         self.sources.muted.discard(channel.id)
+        self.sources.muted_out.discard(channel.id)
         self.sources.music.pop(f"channel:{channel.id}", None)
         for app in self.bus.apps.values():
             app.channel_ids.discard(channel.id)
@@ -536,13 +548,17 @@ class SimAsterisk:
         if direction not in ("both", "in", "out"):
             raise ApiError(400, "Invalid direction specified")
         channel = self.stasis_channel(channel_id)
-        if direction == "out":
-            return  # muting what the channel hears: nothing here listens to it
-        channel.muted = on
-        if on:
-            self.sources.muted.add(channel.id)
-        else:
-            self.sources.muted.discard(channel.id)
+        # in: what the party sends us; out: what we send the party (snoops spying `out`,
+        # an echo, a bridge's mix all fall silent towards it).
+        for muted, applies in (
+            (self.sources.muted, direction in ("both", "in")),
+            (self.sources.muted_out, direction in ("both", "out")),
+        ):
+            if applies and on:
+                muted.add(channel.id)
+            elif applies:
+                muted.discard(channel.id)
+        channel.muted = channel.id in self.sources.muted
 
     def send_dtmf(
         self,
@@ -592,6 +608,13 @@ class SimAsterisk:
             "ChannelDtmfReceived", call.ours, digit=digit, duration_ms=duration_ms
         )
         self.playing.dtmf_received(call.ours.id, digit)
+        if call.ours.id in self.dtmf_echoes:
+            # svc-stream_echo sends the digit straight back to the party.
+            call.received_dtmf += digit
+            if call.far is not None:
+                self.bus.channel_event(
+                    "ChannelDtmfReceived", call.far, digit=digit, duration_ms=duration_ms
+                )
 
     # -- variables ---------------------------------------------------------------------------
 

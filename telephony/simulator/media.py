@@ -52,13 +52,18 @@ class MixSources:
     # bridge id -> member channel ids; snoop channel id -> (spied channel, spy direction)
     bridges: dict[str, list[str]] = field(default_factory=dict)
     snoops: dict[str, tuple[str, str]] = field(default_factory=dict)
-    muted: set[str] = field(default_factory=set)
+    muted: set[str] = field(default_factory=set)  # channels whose party's audio is dropped
+    muted_out: set[str] = field(default_factory=set)  # channels whose party hears nothing
     # target uri -> music on hold, mixed in like a playback but with no Playback object
     music: dict[str, AudioSource] = field(default_factory=dict)
     # channel id -> network audio (externalMedia) that stays registered while it idles
     streams: dict[str, AudioSource] = field(default_factory=dict)
     # channel id -> who wants, every tick, what that channel hears (externalMedia RTP out)
     listeners: dict[str, Callable[[Pcm], None]] = field(default_factory=dict)
+    # channel ids in a dialplan echo: their party hears its own audio back
+    echoes: set[str] = field(default_factory=set)
+    # channel id -> who wants, every tick, what that channel reads (the dialplan's AMD())
+    taps: dict[str, Callable[[Pcm], None]] = field(default_factory=dict)
 
 
 SILENCE = np.zeros(FRAME_SAMPLES, dtype=np.int16)
@@ -104,7 +109,7 @@ class MediaClock:
     def tick(self) -> None:
         self.ticks += 1
         s = self.sources
-        if not (s.party_audio or s.playbacks or s.recordings or s.listeners or s.music):
+        if not (s.party_audio or s.playbacks or s.recordings or s.listeners or s.music or s.taps):
             return
         heard: dict[str, Pcm] = {}  # channel id -> what the channel receives from its party
         for channel_id, source in list(s.party_audio.items()):
@@ -136,6 +141,8 @@ class MediaClock:
             heard.setdefault(snoop_id, self._recorded(f"channel:{snoop_id}", heard, played))
         for channel_id, listener in list(s.listeners.items()):
             listener(self._hears(channel_id, heard, played))
+        for channel_id, tap in list(s.taps.items()):
+            tap(heard.get(channel_id, SILENCE))
         for recording in list(s.recordings.values()):
             if recording.paused:
                 continue
@@ -147,9 +154,14 @@ class MediaClock:
                 self._on_recording_full(recording)
 
     def _hears(self, channel_id: str, heard: dict[str, Pcm], played: dict[str, Pcm]) -> Pcm:
-        """What a channel's far side hears: its own playbacks, plus, in a bridge, the
-        other members and the bridge's playbacks."""
+        """What a channel's far side hears: its own playbacks, its own audio while in a
+        dialplan echo, plus, in a bridge, the other members and the bridge's playbacks;
+        nothing when the channel is muted `out`."""
+        if channel_id in self.sources.muted_out:
+            return SILENCE
         frames = _maybe(played.get(f"channel:{channel_id}"))
+        if channel_id in self.sources.echoes:
+            frames += _maybe(heard.get(channel_id))  # Echo(): the party's own audio, back
         for bridge_id, members in self.sources.bridges.items():
             if channel_id in members:
                 frames += [heard[m] for m in members if m != channel_id and m in heard]

@@ -57,6 +57,30 @@ def test_our_channels_never_start_a_call() -> None:
     assert helper.workflow_id == call_workflow_id(CALL)
 
 
+def test_a_channel_back_from_a_dialplan_service_goes_to_its_running_call() -> None:
+    # An inbound channel (Asterisk's id) returning from svc-echo: same call, no new one.
+    back = route(
+        event(
+            "StasisStart",
+            channel=channel("1795560487.62"),
+            args=["context_from=svc-echo"],
+        )
+    )
+    assert back is not None and not back.starts_call
+    assert back.workflow_id == call_workflow_id(call_id_for_channel("1795560487.62", "call-1"))
+    assert back.signal.args == ["context_from=svc-echo"]
+    # The AMD snoop `<call>-amd1` comes back with the result in its args.
+    amd = route(
+        event(
+            "StasisStart",
+            channel=channel(f"{CALL}-amd1"),
+            args=["context_from=svc-amd", "amd_status=HUMAN", "amd_cause=HUMAN-800-800"],
+        )
+    )
+    assert amd is not None and not amd.starts_call
+    assert amd.workflow_id == call_workflow_id(CALL)
+
+
 def test_playbacks_recordings_and_bridges_route_by_their_target() -> None:
     playback = {
         "id": "p1",

@@ -30,7 +30,12 @@ from telephony.ari.events import (
     StasisStart,
 )
 from workflows.ids import call_workflow_id
-from workflows.telephony_signals import OUTBOUND_APP_ARG, AriEventSignal, call_id_for_channel
+from workflows.telephony_signals import (
+    OUTBOUND_APP_ARG,
+    RETURN_APP_ARG,
+    AriEventSignal,
+    call_id_for_channel,
+)
 
 
 @dataclass(frozen=True)
@@ -196,10 +201,14 @@ def _uuid_prefix(name: str) -> uuid.UUID | None:
 def is_new_inbound(event: AriEvent) -> bool:
     """StasisStart of a channel we did not create: its first app arg is not ours. Channels
     named `<call uuid>...` are ours too even without that arg (ARI's externalMedia takes
-    no appArgs), and must never start a call of their own."""
+    no appArgs), and must never start a call of their own; nor does a channel coming back
+    from our dialplan services (`context_from=...`, deploy/asterisk/extensions.conf)."""
     if not isinstance(event, StasisStart):
         return False
     if event.args and event.args[0] == OUTBOUND_APP_ARG:
+        return False
+    if any(arg.startswith(RETURN_APP_ARG) for arg in event.args):
+        # Back from a dialplan service (echo, AMD): the channel's call is already running.
         return False
     return _uuid_prefix(event.channel.id) is None
 

@@ -161,6 +161,7 @@ class CallService:
             s.recording_wait_seconds,
             s.http_timeout_seconds,
             s.max_call_seconds,
+            dialplan_return_seconds=s.dialplan_return_seconds,
         )
 
     async def create(self, principal: Principal, meta: RequestMeta, data: CreateCall) -> list[Call]:

@@ -326,8 +326,8 @@ async def test_customer_webhook_uri_failing_for_the_whole_window_is_disabled_the
     uri, script = receiver.endpoint(*([503] * 10_000))
     update = """mutation($i:UpdateCustomerInput!){updateCustomer(input:$i)
     {webhookEnabled webhookDisabledReason}}"""
+    # (setting it emits `customer_updated`, which goes there first)
     await api.ok(update, {"i": {"webhookUri": uri}}, auth=tenant.auth)
-    await _agent(api, tenant)
     # then: once a delivery failed for its whole window, the URL is disabled by the system
     state = "query{customer{webhookEnabled webhookDisabledReason}}"
     deadline = asyncio.get_running_loop().time() + WAIT
@@ -342,10 +342,10 @@ async def test_customer_webhook_uri_failing_for_the_whole_window_is_disabled_the
     while True:
         data = await api.ok(DELIVERIES, {"f": own}, auth=tenant.auth)
         statuses = sorted(e["node"]["status"] for e in data["webhookDeliveries"]["edges"])
-        if "SKIPPED" in statuses or asyncio.get_running_loop().time() > deadline:
+        if statuses or asyncio.get_running_loop().time() > deadline:
             break
         await asyncio.sleep(0.05)
-    assert statuses == ["FAILED", "SKIPPED"]
+    assert statuses == ["SKIPPED"]
     missed = "query($id:UUID!){webhookMissedDeliveryCount(id:$id)}"
     count = (await api.ok(missed, {"id": tenant.customer_id}, auth=tenant.auth))[
         "webhookMissedDeliveryCount"
@@ -362,10 +362,10 @@ async def test_customer_webhook_uri_failing_for_the_whole_window_is_disabled_the
     while True:
         data = await api.ok(DELIVERIES, {"f": own}, auth=tenant.auth)
         statuses = [e["node"]["status"] for e in data["webhookDeliveries"]["edges"]]
-        if statuses == ["DELIVERED", "DELIVERED"] or asyncio.get_running_loop().time() > deadline:
+        if statuses == ["DELIVERED"] or asyncio.get_running_loop().time() > deadline:
             break
         await asyncio.sleep(0.05)
-    assert statuses == ["DELIVERED", "DELIVERED"]
+    assert statuses == ["DELIVERED"]
     audit = """query{auditLogs(first:50){edges{node{action actorType resourceId}}}}"""
     edges = (await api.ok(audit, auth=tenant.auth))["auditLogs"]["edges"]
     actions = {

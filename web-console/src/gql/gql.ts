@@ -29,6 +29,7 @@ type Documents = {
     "\n  subscription CallLive($id: UUID!) {\n    callUpdated(id: $id) {\n      id status hangupBy hangupReason action activeflowId recordingIds tmRinging tmProgressing tmHangup\n    }\n  }\n": typeof types.CallLiveDocument,
     "\n  query FlowPosition($id: UUID!) {\n    activeflow(id: $id) { id status flowId currentAction executedActions }\n  }\n": typeof types.FlowPositionDocument,
     "\n  query CallRecordings($callId: UUID!) {\n    recordings(first: 20, filter: { referenceId: $callId }) {\n      edges { node { id status format tmStart tmEnd downloadUrl } }\n    }\n  }\n": typeof types.CallRecordingsDocument,
+    "\n  query DashboardSnapshot {\n    calls(first: 50) { edges { node { id status tmUpdate } } }\n    activeflows(first: 50, filter: { status: RUNNING }) { edges { node { id status tmUpdate } } }\n  }\n": typeof types.DashboardSnapshotDocument,
     "\n  query Flows($first: Int, $after: String, $last: Int, $before: String) {\n    flows(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name detail type actions { id } tmUpdate } }\n    }\n  }\n": typeof types.FlowsDocument,
     "\n  query Flow($id: UUID!) {\n    flow(id: $id) { id name detail actions { id type option nextId } }\n  }\n": typeof types.FlowDocument,
     "\n  mutation CreateFlow($input: CreateFlowInput!) { createFlow(input: $input) { id } }\n": typeof types.CreateFlowDocument,
@@ -69,6 +70,7 @@ const documents: Documents = {
     "\n  subscription CallLive($id: UUID!) {\n    callUpdated(id: $id) {\n      id status hangupBy hangupReason action activeflowId recordingIds tmRinging tmProgressing tmHangup\n    }\n  }\n": types.CallLiveDocument,
     "\n  query FlowPosition($id: UUID!) {\n    activeflow(id: $id) { id status flowId currentAction executedActions }\n  }\n": types.FlowPositionDocument,
     "\n  query CallRecordings($callId: UUID!) {\n    recordings(first: 20, filter: { referenceId: $callId }) {\n      edges { node { id status format tmStart tmEnd downloadUrl } }\n    }\n  }\n": types.CallRecordingsDocument,
+    "\n  query DashboardSnapshot {\n    calls(first: 50) { edges { node { id status tmUpdate } } }\n    activeflows(first: 50, filter: { status: RUNNING }) { edges { node { id status tmUpdate } } }\n  }\n": types.DashboardSnapshotDocument,
     "\n  query Flows($first: Int, $after: String, $last: Int, $before: String) {\n    flows(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { node { id name detail type actions { id } tmUpdate } }\n    }\n  }\n": types.FlowsDocument,
     "\n  query Flow($id: UUID!) {\n    flow(id: $id) { id name detail actions { id type option nextId } }\n  }\n": types.FlowDocument,
     "\n  mutation CreateFlow($input: CreateFlowInput!) { createFlow(input: $input) { id } }\n": types.CreateFlowDocument,
@@ -168,6 +170,10 @@ export function graphql(source: "\n  query FlowPosition($id: UUID!) {\n    activ
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CallRecordings($callId: UUID!) {\n    recordings(first: 20, filter: { referenceId: $callId }) {\n      edges { node { id status format tmStart tmEnd downloadUrl } }\n    }\n  }\n"): (typeof documents)["\n  query CallRecordings($callId: UUID!) {\n    recordings(first: 20, filter: { referenceId: $callId }) {\n      edges { node { id status format tmStart tmEnd downloadUrl } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardSnapshot {\n    calls(first: 50) { edges { node { id status tmUpdate } } }\n    activeflows(first: 50, filter: { status: RUNNING }) { edges { node { id status tmUpdate } } }\n  }\n"): (typeof documents)["\n  query DashboardSnapshot {\n    calls(first: 50) { edges { node { id status tmUpdate } } }\n    activeflows(first: 50, filter: { status: RUNNING }) { edges { node { id status tmUpdate } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

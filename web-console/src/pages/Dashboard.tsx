@@ -1,6 +1,29 @@
+import { useQuery } from 'urql';
 import { ErrorBanner, Empty, LiveBadge, When } from '../components/ui';
+import { graphql } from '../gql';
 import { useLiveEvents, type LiveResource } from '../live';
 import { Link } from '../router';
+
+// What is live right now, read once when the page opens; the subscription takes over from
+// there (a resource's newest event replaces its snapshot row).
+const DashboardSnapshot = graphql(`
+  query DashboardSnapshot {
+    calls(first: 50) { edges { node { id status tmUpdate } } }
+    activeflows(first: 50, filter: { status: RUNNING }) { edges { node { id status tmUpdate } } }
+  }
+`);
+
+function snapshotRow(type: string, node: { id: string; status: string; tmUpdate: string }): LiveResource {
+  return {
+    id: node.id,
+    type,
+    status: node.status.toLowerCase(),
+    lastEvent: '(when the page opened)',
+    timestamp: node.tmUpdate,
+    data: {},
+    history: [],
+  };
+}
 
 function ResourceTable({ title, rows, empty }: { title: string; rows: LiveResource[]; empty: string }) {
   return (
@@ -33,14 +56,21 @@ function ResourceTable({ title, rows, empty }: { title: string; rows: LiveResour
 
 export function Dashboard({ customerId }: { customerId: string }) {
   const { events, resources, error } = useLiveEvents(customerId);
-  const all = [...resources.values()];
+  const [snapshot] = useQuery({ query: DashboardSnapshot, requestPolicy: 'network-only' });
+  const merged = new Map<string, LiveResource>();
+  for (const { node } of snapshot.data?.calls.edges ?? []) {
+    if (node.status !== 'HANGUP') merged.set(node.id, snapshotRow('call', node));
+  }
+  for (const { node } of snapshot.data?.activeflows.edges ?? []) merged.set(node.id, snapshotRow('activeflow', node));
+  for (const [id, live] of resources) merged.set(id, live);
+  const all = [...merged.values()];
   const calls = all.filter((r) => r.type === 'call');
   const flows = all.filter((r) => r.type === 'activeflow');
   return (
     <>
       <h1>Dashboard <LiveBadge /></h1>
       <p className="muted">Everything here updates live over a subscription; no need to reload.</p>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={error ?? snapshot.error} />
       <div className="grid">
         <ResourceTable
           title="Calls"

@@ -47,6 +47,23 @@ test('customer A: dashboard live, agents, keys, webhooks, audit log, test call',
   await page.getByTestId('event-feed').getByText('agent_created').first().waitFor();
   await shot(page, 'dashboard');
 
+  // a snapshot: what was already live when the page opened is listed too (a flow waiting
+  // at a block, whose last event was emitted before the reload)
+  const run = await gql('mutation{createActiveflow(input:{actions:[{type:"block"}]}){id}}', {}, token);
+  assert.equal(run.errors, undefined, JSON.stringify(run.errors));
+  const runId = run.data.createActiveflow.id;
+  for (let i = 0; i < 100; i += 1) {
+    const af = await gql('query($id:UUID!){activeflow(id:$id){currentAction}}', { id: runId }, token);
+    if (af.data?.activeflow?.currentAction?.type === 'block') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await page.reload();
+  const snapped = page.getByTestId('live-activeflow').filter({ hasText: runId.slice(0, 8) });
+  await snapped.waitFor();
+  assert.match(await snapped.innerText(), /running[\s\S]*when the page opened/);
+  const stopped = await gql('mutation($id:UUID!){stopActiveflow(id:$id){id}}', { id: runId }, token);
+  assert.equal(stopped.errors, undefined, JSON.stringify(stopped.errors));
+
   // agents: create through the form, it is listed; invalid input is shown at the field
   await page.getByRole('link', { name: 'Agents' }).click();
   await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();

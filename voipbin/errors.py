@@ -62,6 +62,13 @@ class InvalidInput(DomainError):
         return {"code": self.code.value, "field": self.field}
 
 
+class EngineUnavailable(DomainError):
+    """The workflow engine refused a start: nothing was left running or half-made (the
+    row is ended with a reason), so the client may simply retry."""
+
+    code = ErrorCode.INTERNAL
+
+
 class Conflict(DomainError):
     code = ErrorCode.CONFLICT
 

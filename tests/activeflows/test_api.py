@@ -7,6 +7,8 @@ import json
 import uuid
 from typing import Any
 
+import pytest
+
 from tests.activeflows.conftest import AfStack
 from tests.api.conftest import Tenant, error_code
 
@@ -200,3 +202,32 @@ async def test_continue_releases_the_block_it_names(af: AfStack) -> None:
     assert (await af.result(created["id"])).end_reason == "finished"
     ended = await af.api.gql(CONTINUE, {"id": created["id"], "a": BLOCK_ID}, auth=tenant.auth)
     assert error_code(ended) == "CONFLICT"
+
+
+async def test_a_refused_start_leaves_no_activeflow_claiming_to_run(af: AfStack) -> None:
+    # given: the same database, but a workflow engine that is not there
+    from tests.calls.conftest import META
+    from tests.helpers.ports import free_port
+    from voipbin.activeflows.models import Activeflow
+    from voipbin.activeflows.service import CreateActiveflow
+    from voipbin.errors import EngineUnavailable
+    from voipbin.services import build_services
+
+    settings = af.h.settings.model_copy(deep=True)
+    settings.temporal_address = f"127.0.0.1:{free_port()}"
+    services = build_services(settings)
+    new_id = uuid.uuid4()
+    try:
+        # when: an activeflow is created
+        with pytest.raises(EngineUnavailable) as refused:
+            await services.activeflows.create(
+                af.h.principal, META, CreateActiveflow(actions=[{"type": "block"}], id=new_id)
+            )
+        assert "not started" in refused.value.message and refused.value.code.value == "INTERNAL"
+        # then: its row is ended with the reason, and its events say so
+        async with services.sessions() as session:
+            row = await session.get(Activeflow, new_id)
+        assert row is not None and (row.status, row.end_reason) == ("ended", "start_failed")
+        assert await af.event_types(new_id) == ["activeflow_created", "activeflow_updated"]
+    finally:
+        await services.close()

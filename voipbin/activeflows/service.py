@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import sqlalchemy as sa
+import structlog
 from temporalio.client import Client
 from temporalio.service import RPCError
 
@@ -25,7 +26,7 @@ from voipbin.calls.public import activeflow_data
 from voipbin.calls.service import check_actions
 from voipbin.config import Settings
 from voipbin.db import SessionFactory, transaction, utcnow
-from voipbin.errors import Conflict, InvalidInput, NotFound
+from voipbin.errors import Conflict, EngineUnavailable, InvalidInput, NotFound
 from voipbin.events.outbox import emit
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.webhooks.ssrf import UrlGuard
@@ -43,6 +44,8 @@ from workflows.ids import activeflow_workflow_id, call_workflow_id
 
 FlowLoader = Callable[[UUID, UUID], Awaitable[list[dict[str, Any]] | None]]
 METHODS = ("POST", "GET", "PUT", "DELETE")
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,37 @@ class ActiveflowService:
                 )
         except sa.exc.IntegrityError:
             raise Conflict("an activeflow with this id already exists") from None
-        await self._start(flow, variables)
+        try:
+            await self._start(flow, variables)
+        except Exception as exc:
+            # Temporal down or refusing: end the row we just committed (event included),
+            # so no activeflow claims to be running without a workflow behind it
+            log.warning("activeflow_start_failed", activeflow_id=str(flow.id), error=str(exc))
+            await self._end_unstarted(flow, f"the workflow engine refused the start: {exc}")
+            raise EngineUnavailable(
+                "the workflow engine is unavailable; the activeflow was not started "
+                f"(it is ended with reason start_failed): retry later, id {flow.id}"
+            ) from None
         return flow
+
+    async def _end_unstarted(self, flow: Activeflow, error: str) -> None:
+        async with transaction(self._sessions) as session:
+            row = await session.get(Activeflow, flow.id, with_for_update=True)
+            if row is None or row.status == ActiveflowStatus.ENDED:
+                return
+            row.status = ActiveflowStatus.ENDED.value
+            row.end_reason = "start_failed"
+            row.error = error[:2048]
+            row.tm_update = utcnow()
+            await emit(
+                session,
+                customer_id=row.customer_id,
+                event_type="activeflow_updated",
+                resource_type="activeflow",
+                resource_id=row.id,
+                data=activeflow_data(row),
+            )
+        flow.status, flow.end_reason, flow.error = row.status, row.end_reason, row.error
 
     async def _start(self, flow: Activeflow, variables: dict[str, str]) -> None:
         system = activeflow_variables(

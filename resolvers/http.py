@@ -220,14 +220,17 @@ async def _health(_: Request) -> Response:
 
 
 def _ready(services: Services) -> Callable[[Request], Awaitable[Response]]:
-    from voipbin.readiness import check_all
+    from voipbin.readiness import check_all, telephony_nodes
 
     async def ready(_: Request) -> Response:
         report = await check_all(services)
         ok = all(v["ok"] for v in report.values())
-        return _json(
-            {"status": "ok" if ok else "unavailable", "checks": report}, 200 if ok else 503
-        )
+        body = {
+            "status": "ok" if ok else "unavailable",
+            "checks": report,
+            "telephony_nodes": await telephony_nodes(services),
+        }
+        return _json(body, 200 if ok else 503)
 
     return ready
 

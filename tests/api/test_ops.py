@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from tests.api.conftest import Api, Tenant
+from voipbin.config import Settings
+from voipbin.telephony_nodes import parse_nodes
 
 
-async def test_health_ready_and_metrics(api: Api, tenant: Tenant) -> None:
+async def test_health_ready_and_metrics(api: Api, tenant: Tenant, settings: Settings) -> None:
     assert (await api.client.get("/health")).json() == {"status": "ok"}
     ready = await api.client.get("/ready")
     assert ready.status_code == 200, ready.text
@@ -13,6 +15,10 @@ async def test_health_ready_and_metrics(api: Api, tenant: Tenant) -> None:
     assert set(checks) == {"postgres", "redis", "temporal"} and all(
         c["ok"] for c in checks.values()
     )
+    # the configured media servers, as the sentinel last saw them (informational)
+    nodes = ready.json()["telephony_nodes"]
+    assert [n["name"] for n in nodes] == [n.name for n in parse_nodes(settings.ari)]
+    assert all(n["status"] in ("UP", "DOWN", "UNKNOWN") for n in nodes)
     await api.ok("query Me { me { permissions } }", auth=tenant.auth)
     metrics = (await api.client.get("/metrics")).text
     assert 'voipbin_graphql_operation_duration_seconds_count{operation_name="Me"' in metrics

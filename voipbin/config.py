@@ -274,6 +274,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("REDIS_URL", "VOIPBIN_REDIS_URL"),
         description="Redis URL. Empty: `voipbin dev` embeds one.",
     )
+    redis_timeout_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="Redis connect and command timeout: short, so rate limits and the cache "
+        "fail open quickly when Redis hangs (a refused connection fails at once anyway).",
+    )
     temporal_address: str = Field(
         "",
         validation_alias=AliasChoices("TEMPORAL_ADDRESS", "VOIPBIN_TEMPORAL_ADDRESS"),

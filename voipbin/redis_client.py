@@ -9,11 +9,11 @@ from redis.exceptions import RedisError
 REDIS_DOWN = (RedisError, OSError, TimeoutError)
 
 
-def connect_redis(url: str) -> Redis:
+def connect_redis(url: str, timeout_seconds: float) -> Redis:
     return Redis.from_url(
         url,
-        socket_timeout=0.5,
-        socket_connect_timeout=0.5,
+        socket_timeout=timeout_seconds,
+        socket_connect_timeout=timeout_seconds,
         health_check_interval=30,
         decode_responses=False,
     )

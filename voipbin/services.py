@@ -89,7 +89,7 @@ class Services:
 def build_services(settings: Settings) -> Services:
     engine = create_engine(settings.database_url, settings.db_pool_size)
     sessions = session_factory(engine)
-    redis = connect_redis(settings.redis_url)
+    redis = connect_redis(settings.redis_url, settings.redis_timeout_seconds)
     cache = Cache(redis)
     limiter = RateLimiter(redis)
     customers = CustomerService(settings, sessions, cache)

@@ -29,8 +29,10 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
     from activities.contracts import telephony as t
+    from workflows.confbridge_signals import LEFT_SIGNAL, ConfbridgeLeft
     from workflows.flow_actions import options as o
     from workflows.flow_actions.calling import EXECUTORS as CALLING_EXECUTORS
+    from workflows.flow_actions.confbridge import EXECUTORS as CONFBRIDGE_EXECUTORS
     from workflows.flow_actions.http import EXECUTORS as HTTP_EXECUTORS
     from workflows.flow_actions.media import DIGITS_VARIABLE
     from workflows.flow_actions.media import EXECUTORS as MEDIA_EXECUTORS
@@ -56,7 +58,12 @@ SLOW_RETRY = RetryPolicy(
     maximum_attempts=5,
 )
 
-CALL_EXECUTORS: dict[str, Executor] = {**MEDIA_EXECUTORS, **HTTP_EXECUTORS, **CALLING_EXECUTORS}
+CALL_EXECUTORS: dict[str, Executor] = {
+    **MEDIA_EXECUTORS,
+    **HTTP_EXECUTORS,
+    **CALLING_EXECUTORS,
+    **CONFBRIDGE_EXECUTORS,
+}
 
 # Platform hangup: reason → Q.850 cause (spec telephony.md §5).
 REASON_CAUSE = {
@@ -127,6 +134,7 @@ class CallInput:
     recordings_dir: str = ".voipbin/recordings"  # where recording files are kept
     master_call_id: UUID | None = None
     connect_leg: bool = False  # placed by a master's `connect`: no flow, reports to it
+    report_to_master: bool = False  # a confbridge connect leg: runs its flow, reports too
     flow_id: UUID | None = None
 
 
@@ -153,6 +161,7 @@ class LegEvent:
     answered: bool
     gone: bool = False
     cause: int = 0
+    reason: str = ""  # hangup reason, when gone
 
 
 @dataclass
@@ -187,6 +196,8 @@ class CallWorkflow:
         self.recording: tuple[UUID, str] | None = None
         self.legs: dict[UUID, LegEvent] = {}
         self.chained: list[UUID] = []  # hung up with this call (`call` with chained)
+        self.connect_legs: dict[UUID, list[UUID]] = {}  # confbridge id → legs dialled into it
+        self.confbridges_left: dict[UUID, ConfbridgeLeft] = {}
         self.external_media: list[str] = []  # suffixes of live external media sessions
         self.started_recordings = 0
         self.uuid_counter = 0
@@ -246,6 +257,10 @@ class CallWorkflow:
         previous = self.legs.get(event.call_id)
         if previous is None or not previous.gone:
             self.legs[event.call_id] = event
+
+    @workflow.signal(name=LEFT_SIGNAL)
+    def confbridge_left(self, left: ConfbridgeLeft) -> None:
+        self.confbridges_left[left.confbridge_id] = left
 
     @workflow.signal(name=STOP_FLOW_SIGNAL)
     def stop_flow(self) -> None:
@@ -315,6 +330,8 @@ class CallWorkflow:
             await self._dial(input)
         if input.connect_leg:
             return await self._run_leg(input)
+        if input.report_to_master and self.answered and not self.stopped:
+            await self._tell_master(LegEvent(input.call_id, self.channel_id, True))
         if not self.stopped and (input.direction == "incoming" or self.answered):
             if self.answered:
                 await self._set_status("progressing")
@@ -323,7 +340,13 @@ class CallWorkflow:
             if not self.gone:
                 await self.stop_external_media()
         await self._end_activeflow()
-        return await self._finish(input)
+        result = await self._finish(input)
+        if input.report_to_master:
+            gone = LegEvent(
+                input.call_id, self.channel_id, self.answered, True, result.hangup_cause
+            )
+            await self._tell_master(dataclasses.replace(gone, reason=result.hangup_reason))
+        return result
 
     async def _run_leg(self, input: CallInput) -> CallResult:
         """A connect leg: answered → tell the master and stay until one side hangs up."""

@@ -13,3 +13,8 @@ def webhook_workflow_id(event_id: UUID | str, webhook_id: UUID | str) -> str:
 def call_workflow_id(call_id: UUID | str) -> str:
     """The one live CallWorkflow of a call (the bridge signals it by this id)."""
     return f"call:{call_id}"
+
+
+def confbridge_workflow_id(confbridge_id: UUID | str) -> str:
+    """The ConfbridgeWorkflow that owns a confbridge's bridge, members and end."""
+    return f"confbridge:{confbridge_id}"

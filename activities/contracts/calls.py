@@ -146,6 +146,7 @@ class PlaceCallsInput:
     node: str = ""
     flow_id: UUID | None = None
     actions: list[dict[str, Any]] = field(default_factory=list)
+    report_to_master: bool = False  # a confbridge connect leg: tells the master it answered/ended
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
 from activities.calls import CallActivities
+from activities.confbridges import ConfbridgeActivities
 from activities.telephony import TelephonyActivities
 from telephony.simulator.nodes import NodeSpec, Simulator
 from tests.helpers.ports import free_port
@@ -34,8 +35,9 @@ from voipbin.events.models import OutboxEvent
 from voipbin.services import Services, build_services
 from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
-from workflows.call import CallResult, CallWorkflow
+from workflows.call import CallResult
 from workflows.ids import call_workflow_id
+from workflows.registry import CALL_WORKFLOWS
 
 HISTORIES = Path(__file__).parent.parent / "workflows" / "histories"
 TIME_SCALE = 0.1
@@ -88,6 +90,17 @@ class CallHarness:
         await asyncio.sleep(down_seconds)
         fresh = new_worker()
         self.workers[:2] = [fresh, asyncio.create_task(fresh.run())]
+
+    async def bridged_together(self, call_id: uuid.UUID, timeout: float = 20) -> str:
+        """The bridge `call_id` shares with another channel, once it does (simulator view)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                calls = (await self.sim.get("/sim/calls")).json()
+                mine = next((c["bridge_id"] for c in calls if c["id"] == str(call_id)), None)
+                others = [c for c in calls if c["id"] != str(call_id) and c["bridge_id"]]
+                if mine and any(c["bridge_id"] == mine for c in others):
+                    return str(mine)
+                await asyncio.sleep(0.05)
 
     async def script(self, address: str, steps: list[dict[str, Any]]) -> None:
         response = await self.sim.put(
@@ -145,8 +158,9 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
             services.route_number,
             services.calls.place,
         ).all(),
+        *ConfbridgeActivities(services.sessions).all(),
     ]
-    worker = Worker(client, task_queue=queue, workflows=[CallWorkflow], activities=activities)
+    worker = Worker(client, task_queue=queue, workflows=CALL_WORKFLOWS, activities=activities)
     # The real ARI bridge: node sockets → signals, inbound StasisStart → signal-with-start.
     bridge = TelephonyBridge(
         pool, services.sessions, client, on_inbound=calls.inbound_starter(client)
@@ -162,7 +176,7 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
     sim = httpx.AsyncClient(base_url=f"http://127.0.0.1:{specs[0].port}")
 
     def new_worker() -> Worker:
-        return Worker(client, task_queue=queue, workflows=[CallWorkflow], activities=activities)
+        return Worker(client, task_queue=queue, workflows=CALL_WORKFLOWS, activities=activities)
 
     task = asyncio.create_task(worker.run())
     harness = CallHarness(

@@ -3,7 +3,6 @@ flows between the two, and the master's flow goes on when the other side leaves.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import uuid
 import wave

@@ -81,6 +81,17 @@ class CallHarness:
             history = await self.handle(call_id).fetch_history()
             path.write_text(history.to_json())
 
+    async def keep_workflow_history(self, workflow_id: str, stem: str) -> None:
+        """Same as `keep_history` for any workflow (`<workflow>__<scenario>__v<N>.json`)."""
+        if os.environ.get("RECORD_HISTORIES") != "1":
+            return
+        path = HISTORIES / f"{stem}.json"
+        if not path.exists():
+            handle = self.client.get_workflow_handle(workflow_id)
+            async with asyncio.timeout(20):
+                await handle.result()  # a complete history
+            path.write_text((await handle.fetch_history()).to_json())
+
     async def restart_worker(self, down_seconds: float) -> None:
         """Stop the calls worker (as a crash would: its workflows stay open), wait, start
         a fresh one that replays them."""

@@ -134,6 +134,7 @@ class CallInput:
     recordings_dir: str = ".voipbin/recordings"  # where recording files are kept
     master_call_id: UUID | None = None
     connect_leg: bool = False  # placed by a master's `connect`: no flow, reports to it
+    early_execution: bool = False  # outgoing: the flow starts at ringing (early media)
     report_to_master: bool = False  # a confbridge connect leg: runs its flow, reports too
     flow_id: UUID | None = None
 
@@ -227,7 +228,7 @@ class CallWorkflow:
             self.channel_state = event.state
             if event.state == "Up":
                 self.answered = True
-        elif kind == "StasisStart" and self.input and self.input.direction == "outgoing":
+        elif kind == "StasisStart" and self.input.direction == "outgoing" and not self.early:
             self.answered = True  # an originated channel enters Stasis when answered
         elif kind == "ChannelDtmfReceived":
             self._digit(event.digit)
@@ -284,6 +285,21 @@ class CallWorkflow:
     def reference_id(self) -> UUID:
         return self.input.call_id
 
+    @property
+    def early(self) -> bool:
+        return self.input.direction == "outgoing" and self.input.early_execution
+
+    @property
+    def early_ringing(self) -> bool:
+        return self.early and self.status == "ringing" and not self.answered
+
+    async def answered_late(self) -> None:
+        """An early-execution call answered while its flow runs: progressing, and its
+        master (a connect) learns it."""
+        await self._set_status("progressing")
+        if self.input.report_to_master:
+            await self._tell_master(LegEvent(self.input.call_id, self.channel_id, True))
+
     def new_uuid(self) -> UUID:
         return workflow.uuid4()
 
@@ -332,7 +348,9 @@ class CallWorkflow:
             return await self._run_leg(input)
         if input.report_to_master and self.answered and not self.stopped:
             await self._tell_master(LegEvent(input.call_id, self.channel_id, True))
-        if not self.stopped and (input.direction == "incoming" or self.answered):
+        if not self.stopped and (
+            input.direction == "incoming" or self.answered or self.early_ringing
+        ):
             if self.answered:
                 await self._set_status("progressing")
             await self.runner.run(workflow.now, lambda: self.status)
@@ -523,17 +541,22 @@ class CallWorkflow:
                 self.node = input.node
             else:
                 self.node = (await self._la(t.pick_node, t.PickNodeInput(channel_id))).node
-            await self._la(
-                t.originate,
-                t.OriginateInput(
-                    self.node,
-                    channel_id,
-                    input.endpoint,
-                    str(input.source.get("target", "")),
-                    int(ring) or 1,
-                    [f"call_id={channel_id}"],
-                ),
+            dial = t.OriginateInput(
+                self.node,
+                channel_id,
+                input.endpoint,
+                str(input.source.get("target", "")),
+                int(ring) or 1,
+                [f"call_id={channel_id}"],
             )
+            if input.early_execution:  # in Stasis while it rings: it can be bridged early
+                await self._la(t.create_channel, dial)
+                await self._la(
+                    t.dial,
+                    t.DialInput(self.node, channel_id, dial.caller_id, dial.dial_timeout_seconds),
+                )
+            else:
+                await self._la(t.originate, dial)
         except ActivityError as exc:
             # No healthy node, or the node refused the dial string: it never reached the
             # network (reason dialout/failed by the cause mapping).
@@ -541,7 +564,7 @@ class CallWorkflow:
             self.runner.errors.append(f"originate failed: {exc.cause or exc}")
             return
         deadline = workflow.now() + timedelta(seconds=ring + 1)
-        while not (self.answered or self.stopped):
+        while not (self.answered or self.stopped or self.early_ringing):
             ringing = self.channel_state in ("Ring", "Ringing") and self.status == "dialing"
             if ringing:
                 await self._set_status("ringing")

@@ -290,3 +290,45 @@ async def test_confbridge_join_refusals_end_the_flow_with_a_clear_error(
     assert len(result.errors) == 1 and "join refused (not_found)" in result.errors[0]
     assert str(call.id) not in (await _reload(h, cb.id)).call_ids
     await h.calls.hangup(h.principal, META, a)
+
+
+async def test_early_media_the_master_hears_the_leg_before_it_answers(
+    call_harness: CallHarness,
+) -> None:
+    h = call_harness
+    await h.script("+15550004060", [{"answer": True}, {"wait": 600}])
+    # In-band audio while ringing (183 early media), then busy: never answered
+    await h.script("+15550004061", [{"ring": 5}, {"tone": "440"}, {"wait": 5}, {"busy": True}])
+    a = await _master(
+        h, "+15550004060", [_connect("+15550004061", early_media=True), AFTER, {"type": "hangup"}]
+    )
+    cb = await _confbridge_of(h, a)
+    # Given the leg in the confbridge while it still rings
+    assert await h.bridged_together(a) == cb.bridge_id
+    [b] = [uuid.UUID(leg) for leg in (await h.calls.get(h.principal, a)).chained_call_ids]
+    assert (await h.calls.get(h.principal, b)).status == "ringing"
+    await asyncio.sleep(0.3)  # the ringback stops once the leg is in
+    heard = await _record_heard(h, str(a))
+    # When it fails, the master is kicked and its flow goes on
+    result = await h.result(a)
+    assert (result.hangup_by, result.errors) == ("local", [])
+    assert (await h.handle(a).query(CallWorkflow.view)).variables["after"] == "connect"
+    # Then: the master heard the leg's early audio, and the leg was never answered
+    assert await _stored_energy(h, heard) > 300
+    leg = await h.calls.get(h.principal, b)
+    assert (leg.status, leg.hangup_reason, leg.tm_progressing) == ("hangup", "busy", None)
+
+
+async def test_early_media_leg_that_answers_stays_connected(call_harness: CallHarness) -> None:
+    h = call_harness
+    await h.script("+15550004070", [{"answer": True}, {"wait": 600}])
+    await h.script("+15550004071", [{"ring": 10}, {"answer": True}, {"wait": 20}, {"hangup": True}])
+    a = await _master(
+        h, "+15550004070", [_connect("+15550004071", early_media=True), AFTER, {"type": "hangup"}]
+    )
+    result = await h.result(a)
+    assert (result.hangup_by, result.errors) == ("local", [])
+    assert (await h.handle(a).query(CallWorkflow.view)).variables["after"] == "connect"
+    [b] = [uuid.UUID(leg) for leg in (await h.calls.get(h.principal, a)).chained_call_ids]
+    leg = await h.calls.get(h.principal, b)
+    assert (leg.status, leg.hangup_by, leg.tm_progressing is not None) == ("hangup", "remote", True)

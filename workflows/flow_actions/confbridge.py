@@ -60,7 +60,8 @@ async def confbridge_join(host: Any, action: Action, option: o.ConfbridgeJoinOpt
     cb_id = option.confbridge_id
     if cb_id == o.NIL_UUID:
         raise ActionFailed("confbridge_join needs a confbridge_id")
-    await host.answer()
+    if host.answered or host.input.direction == "incoming":
+        await host.answer()  # (an early-media leg still ringing is answered by its party)
     host.confbridges_left.pop(cb_id, None)
     call_id = host.input.call_id
     request = s.JoinRequest(call_id, host.input.customer_id, host.node, host.channel_id)
@@ -82,6 +83,10 @@ async def confbridge_join(host: Any, action: Action, option: o.ConfbridgeJoinOpt
                 for leg in legs:
                     await host._hang_up_call(leg)  # stop the others ringing
                 return
+        if not host.answered:  # early media: in the bridge while it rings
+            await host.wait_for(lambda: out() or host.answered, timeouts.max_call_seconds)
+            if host.answered:
+                await host.answered_late()
         await host.wait_for(
             lambda: out() or bool(legs and _all_failed(host, legs)), timeouts.max_call_seconds
         )
@@ -133,6 +138,7 @@ async def connect(
             None,
             [join, {"type": "hangup"}],
             report_to_master=True,
+            early_execution=option.early_media,
         ),
         30,
     )

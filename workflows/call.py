@@ -29,7 +29,12 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
     from activities.contracts import telephony as t
-    from workflows.confbridge_signals import LEFT_SIGNAL, ConfbridgeLeft
+    from workflows.confbridge_signals import (
+        JOINED_SIGNAL,
+        LEFT_SIGNAL,
+        ConfbridgeJoined,
+        ConfbridgeLeft,
+    )
     from workflows.flow_actions import options as o
     from workflows.flow_actions.calling import EXECUTORS as CALLING_EXECUTORS
     from workflows.flow_actions.confbridge import EXECUTORS as CONFBRIDGE_EXECUTORS
@@ -163,6 +168,7 @@ class LegEvent:
     gone: bool = False
     cause: int = 0
     reason: str = ""  # hangup reason, when gone
+    joined: bool = False  # it was in a confbridge (a leg that answered may die before)
 
 
 @dataclass
@@ -199,6 +205,7 @@ class CallWorkflow:
         self.chained: list[UUID] = []  # hung up with this call (`call` with chained)
         self.connect_legs: dict[UUID, list[UUID]] = {}  # confbridge id → legs dialled into it
         self.confbridges_left: dict[UUID, ConfbridgeLeft] = {}
+        self.confbridges_joined: set[UUID] = set()
         self.external_media: list[str] = []  # suffixes of live external media sessions
         self.started_recordings = 0
         self.uuid_counter = 0
@@ -262,6 +269,10 @@ class CallWorkflow:
     @workflow.signal(name=LEFT_SIGNAL)
     def confbridge_left(self, left: ConfbridgeLeft) -> None:
         self.confbridges_left[left.confbridge_id] = left
+
+    @workflow.signal(name=JOINED_SIGNAL)
+    def confbridge_joined(self, joined: ConfbridgeJoined) -> None:
+        self.confbridges_joined.add(joined.confbridge_id)
 
     @workflow.signal(name=STOP_FLOW_SIGNAL)
     def stop_flow(self) -> None:
@@ -363,7 +374,9 @@ class CallWorkflow:
             gone = LegEvent(
                 input.call_id, self.channel_id, self.answered, True, result.hangup_cause
             )
-            await self._tell_master(dataclasses.replace(gone, reason=result.hangup_reason))
+            joined = bool(self.confbridges_joined)
+            gone = dataclasses.replace(gone, reason=result.hangup_reason, joined=joined)
+            await self._tell_master(gone)
         return result
 
     async def _run_leg(self, input: CallInput) -> CallResult:

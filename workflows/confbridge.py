@@ -169,6 +169,9 @@ class ConfbridgeWorkflow:
             return
         self.members[request.call_id] = request.channel_id
         await self._la(cb.member, cb.MemberInput(self.input.confbridge_id, request.call_id, True))
+        await self._tell(
+            request.call_id, s.ConfbridgeJoined(self.input.confbridge_id), s.JOINED_SIGNAL
+        )
         await self._ring_while_alone()
 
     async def _ring_while_alone(self) -> None:
@@ -219,10 +222,10 @@ class ConfbridgeWorkflow:
         await self._la(cb.set_status, cb.SetStatusInput(cid, "terminated"))
         self.status = "terminated"
 
-    async def _tell(self, call_id: UUID, left: s.ConfbridgeLeft) -> None:
+    async def _tell(self, call_id: UUID, news: Any, signal: str = s.LEFT_SIGNAL) -> None:
         handle = workflow.get_external_workflow_handle(call_workflow_id(call_id))
         with contextlib.suppress(Exception):  # the call is gone: nobody to tell
-            await handle.signal(s.LEFT_SIGNAL, left)
+            await handle.signal(signal, news)
 
     async def _la(self, fn: Any, arg: Any) -> Any:
         return await workflow.execute_local_activity(

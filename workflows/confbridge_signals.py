@@ -1,8 +1,9 @@
 """The signals between a call and the confbridge it joins (pure dataclasses, sandbox-safe).
 
 call → `confbridge:<id>`: JOIN (put my channel in your bridge), LEAVE (I am leaving or
-gone). `confbridge:<id>` → call: LEFT (you are out: kicked, the confbridge ended, or the
-join was refused with a reason), which is what lets the call's `confbridge_join` advance.
+gone). `confbridge:<id>` → call: JOINED (your channel is in the bridge), LEFT (you are
+out: kicked, the confbridge ended, or the join was refused with a reason), which is what
+lets the call's `confbridge_join` advance.
 """
 
 # No `from __future__ import annotations`: these dataclasses are decoded inside the
@@ -15,6 +16,7 @@ JOIN_SIGNAL = "join"
 LEAVE_SIGNAL = "leave"
 TERMINATE_SIGNAL = "terminate"
 LEFT_SIGNAL = "confbridge_left"
+JOINED_SIGNAL = "confbridge_joined"
 
 # Why a call is out of a confbridge (`ConfbridgeLeft.reason`).
 LEFT_KICKED = "kicked"  # removed by the confbridge (the other side left, it terminated)
@@ -46,3 +48,8 @@ class ConfbridgeLeft:
     confbridge_id: UUID
     reason: str = LEFT_KICKED
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class ConfbridgeJoined:
+    confbridge_id: UUID

@@ -332,3 +332,20 @@ async def test_early_media_leg_that_answers_stays_connected(call_harness: CallHa
     [b] = [uuid.UUID(leg) for leg in (await h.calls.get(h.principal, a)).chained_call_ids]
     leg = await h.calls.get(h.principal, b)
     assert (leg.status, leg.hangup_by, leg.tm_progressing is not None) == ("hangup", "remote", True)
+
+
+async def test_leg_hanging_up_right_after_answering_lets_the_master_go_on(
+    call_harness: CallHarness,
+) -> None:
+    h = call_harness
+    await h.script("+15550004080", [{"answer": True}, {"wait": 600}])
+    # Gone before (or just as) its flow joins the confbridge: either way A must not stay
+    await h.script("+15550004081", [{"answer": True}, {"hangup": True}])
+    a = await _master(h, "+15550004080", [_connect("+15550004081"), AFTER, {"type": "hangup"}])
+    result = await h.result(a)
+    assert (result.hangup_by, result.errors) == ("local", [])
+    assert (await h.handle(a).query(CallWorkflow.view)).variables["after"] == "connect"
+    cb = await _confbridge_of(h, a)
+    async with asyncio.timeout(10):
+        while (await _reload(h, cb.id)).status != "terminated":
+            await asyncio.sleep(0.05)

@@ -49,11 +49,16 @@ def _answered(host: Any, legs: list[UUID]) -> bool:
     return any(leg in host.legs and host.legs[leg].answered for leg in legs)
 
 
-def _all_failed(host: Any, legs: list[UUID]) -> bool:
-    """Every leg ended without being answered: nobody is coming."""
-    return all(leg in host.legs and host.legs[leg].gone for leg in legs) and not _answered(
-        host, legs
-    )
+def _all_gone(host: Any, legs: list[UUID]) -> bool:
+    return all(leg in host.legs and host.legs[leg].gone for leg in legs)
+
+
+def _nobody_came(host: Any, legs: list[UUID]) -> bool:
+    """Every leg ended without ever being in the confbridge (busy, no answer, or hung up
+    between its answer and its join): the confbridge will not end the wait for us.
+    A leg that was in it is the confbridge's business: its leaving ends the connect, or
+    not (a third party there, a transfer)."""
+    return _all_gone(host, legs) and not any(host.legs[leg].joined for leg in legs)
 
 
 async def confbridge_join(host: Any, action: Action, option: o.ConfbridgeJoinOption) -> None:
@@ -76,7 +81,7 @@ async def confbridge_join(host: Any, action: Action, option: o.ConfbridgeJoinOpt
     try:
         if legs:  # our own connect: wait for a leg to answer, at most the ring timeout
             await host.wait_for(
-                lambda: out() or _answered(host, legs) or _all_failed(host, legs),
+                lambda: out() or _answered(host, legs) or _all_gone(host, legs),
                 timeouts.ring_seconds + RING_GRACE_SECONDS,
             )
             if not _answered(host, legs):
@@ -88,7 +93,7 @@ async def confbridge_join(host: Any, action: Action, option: o.ConfbridgeJoinOpt
             if host.answered:
                 await host.answered_late()
         await host.wait_for(
-            lambda: out() or bool(legs and _all_failed(host, legs)), timeouts.max_call_seconds
+            lambda: out() or bool(legs and _nobody_came(host, legs)), timeouts.max_call_seconds
         )
     finally:
         if not out():

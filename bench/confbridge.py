@@ -136,13 +136,19 @@ async def main() -> None:
                 ),
             )
             handle = client.get_workflow_handle(call_workflow_id(a.id), result_type=CallResult)
-            await handle.result()
+            outcome = await handle.result()
+            if outcome.errors:
+                print(n, outcome.errors)
             row = await services.calls.get(principal, a.id)
             [b] = [uuid.UUID(x) for x in row.chained_call_ids]
             await client.get_workflow_handle(call_workflow_id(b)).result()
             a_ev, b_ev = await _times(services, a.id), await _times(services, b)
             b_up = next(t for k, t in b_ev if k == "call_progressing")
-            b_in, b_out = [t for k, t in b_ev if k == "call_updated"][:2]
+            updates = [t for k, t in b_ev if k == "call_updated"]
+            if len(updates) < 2:
+                print(n, "B never joined:", [k for k, _ in b_ev], [k for k, _ in a_ev])
+                continue
+            b_in, b_out = updates[:2]
             a_end = next(t for k, t in a_ev if k == "call_terminating")
             joins.append((b_in - b_up) * 1000)
             kicks.append((a_end - b_out) * 1000)

@@ -190,6 +190,7 @@ class CallWorkflow:
         self.node = ""
         self.channel_id = ""
         self.channel_state = ""
+        self.in_stasis = False
         self.answered = False
         self.gone = False
         self.cause = 0
@@ -215,6 +216,7 @@ class CallWorkflow:
             self.channel_id = str(input.call_id)
         else:
             self.channel_id, self.node = input.channel_id, input.node
+            self.in_stasis = True  # an inbound call starts from its StasisStart
             self.status = "ringing"
 
     # -- signals and queries -------------------------------------------------------------
@@ -235,8 +237,10 @@ class CallWorkflow:
             self.channel_state = event.state
             if event.state == "Up":
                 self.answered = True
-        elif kind == "StasisStart" and self.input.direction == "outgoing" and not self.early:
-            self.answered = True  # an originated channel enters Stasis when answered
+        elif kind == "StasisStart":
+            self.in_stasis = True  # only now can it be bridged
+            if self.input.direction == "outgoing" and not self.early:
+                self.answered = True  # an originated channel enters Stasis when answered
         elif kind == "ChannelDtmfReceived":
             self._digit(event.digit)
         elif kind in ("ChannelDestroyed",):

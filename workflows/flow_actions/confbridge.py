@@ -67,6 +67,8 @@ async def confbridge_join(host: Any, action: Action, option: o.ConfbridgeJoinOpt
         raise ActionFailed("confbridge_join needs a confbridge_id")
     if host.answered or host.input.direction == "incoming":
         await host.answer()  # (an early-media leg still ringing is answered by its party)
+    if not host.in_stasis:  # answered (ChannelStateChange Up) comes before StasisStart
+        await host.wait_for(lambda: host.in_stasis, host.input.timeouts.hangup_wait_seconds)
     host.confbridges_left.pop(cb_id, None)
     call_id = host.input.call_id
     request = s.JoinRequest(call_id, host.input.customer_id, host.node, host.channel_id)

@@ -204,15 +204,16 @@ class ConfbridgeWorkflow:
                 t.bridge_remove,
                 t.BridgeMembersInput(self.input.node, self.bridge_id, [channel_id]),
             )
-        await self._la(cb.member, cb.MemberInput(self.input.confbridge_id, call_id, False))
+        # The call first (its flow goes on now), the row after.
         await self._tell(call_id, s.ConfbridgeLeft(self.input.confbridge_id, reason))
+        await self._la(cb.member, cb.MemberInput(self.input.confbridge_id, call_id, False))
 
     async def _terminate(self) -> None:
         self.status = "terminating"
         cid = self.input.confbridge_id
+        for call_id in list(self.members):  # kicked first: the last leg's flow goes on
+            await self._leave(call_id, s.LEFT_KICKED)
         await self._la(cb.set_status, cb.SetStatusInput(cid, "terminating"))
-        for call_id in list(self.members):
-            await self._leave(call_id, s.LEFT_KICKED)  # the last leg's flow goes on
         await self._ari(t.bridge_delete, t.BridgeRef(self.input.node, self.bridge_id))
         # Joins that came in meanwhile: refused, so their flow does not wait for nothing.
         for request in self.pending:

@@ -349,3 +349,19 @@ async def test_leg_hanging_up_right_after_answering_lets_the_master_go_on(
     async with asyncio.timeout(10):
         while (await _reload(h, cb.id)).status != "terminated":
             await asyncio.sleep(0.05)
+
+
+async def test_connected_calls_survive_a_worker_restart(call_harness: CallHarness) -> None:
+    h = call_harness
+    await h.script("+15550004090", [{"answer": True}, {"wait": 600}])
+    await h.script("+15550004091", [{"answer": True}, {"wait": 8}, {"hangup": True}])
+    a = await _master(h, "+15550004090", [_connect("+15550004091"), AFTER, {"type": "hangup"}])
+    cb = await _confbridge_of(h, a)
+    assert await h.bridged_together(a) == cb.bridge_id
+    # Given the worker gone while A and B talk (B hangs up meanwhile, ~0.8 s in)
+    await h.restart_worker(down_seconds=1.5)
+    # Then the new worker replays the calls and the confbridge: A is kicked and goes on
+    result = await h.result(a)
+    assert (result.hangup_by, result.errors) == ("local", [])
+    assert (await h.handle(a).query(CallWorkflow.view)).variables["after"] == "connect"
+    assert (await _reload(h, cb.id)).status == "terminated"

@@ -16,6 +16,7 @@ TABLE_MODULES = (
     "voipbin.calls.models",
     "voipbin.activeflows.models",
     "voipbin.recordings.models",
+    "voipbin.confbridges.models",
 )
 
 

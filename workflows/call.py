@@ -29,9 +29,16 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
     from activities.contracts import telephony as t
+    from workflows.confbridge_signals import (
+        JOINED_SIGNAL,
+        LEFT_SIGNAL,
+        ConfbridgeJoined,
+        ConfbridgeLeft,
+    )
     from workflows.flow_actions import options as o
     from workflows.flow_actions import steps
     from workflows.flow_actions.calling import EXECUTORS as CALLING_EXECUTORS
+    from workflows.flow_actions.confbridge import EXECUTORS as CONFBRIDGE_EXECUTORS
     from workflows.flow_actions.dialplan import EXECUTORS as DIALPLAN_EXECUTORS
     from workflows.flow_actions.http import EXECUTORS as HTTP_EXECUTORS
     from workflows.flow_actions.media import DIGITS_VARIABLE
@@ -56,6 +63,7 @@ CALL_EXECUTORS: dict[str, Executor] = {
     **DIALPLAN_EXECUTORS,
     **HTTP_EXECUTORS,
     **CALLING_EXECUTORS,
+    **CONFBRIDGE_EXECUTORS,
 }
 
 # Platform hangup: reason → Q.850 cause (spec telephony.md §5).
@@ -128,6 +136,8 @@ class CallInput:
     recordings_dir: str = ".voipbin/recordings"  # where recording files are kept
     master_call_id: UUID | None = None
     connect_leg: bool = False  # placed by a master's `connect`: no flow, reports to it
+    early_execution: bool = False  # outgoing: the flow starts at ringing (early media)
+    report_to_master: bool = False  # a confbridge connect leg: runs its flow, reports too
     flow_id: UUID | None = None
 
 
@@ -154,6 +164,8 @@ class LegEvent:
     answered: bool
     gone: bool = False
     cause: int = 0
+    reason: str = ""  # hangup reason, when gone
+    joined: bool = False  # it was in a confbridge (a leg that answered may die before)
 
 
 @dataclass
@@ -175,6 +187,7 @@ class CallWorkflow:
         self.node = ""
         self.channel_id = ""
         self.channel_state = ""
+        self.in_stasis = False
         self.answered = False
         self.gone = False
         self.cause = 0
@@ -188,6 +201,9 @@ class CallWorkflow:
         self.recording: tuple[UUID, str] | None = None
         self.legs: dict[UUID, LegEvent] = {}
         self.chained: list[UUID] = []  # hung up with this call (`call` with chained)
+        self.connect_legs: dict[UUID, list[UUID]] = {}  # confbridge id → legs dialled into it
+        self.confbridges_left: dict[UUID, ConfbridgeLeft] = {}
+        self.confbridges_joined: set[UUID] = set()
         self.external_media: list[str] = []  # suffixes of live external media sessions
         self.started_recordings = 0
         self.uuid_counter = 0
@@ -200,6 +216,7 @@ class CallWorkflow:
             self.channel_id = str(input.call_id)
         else:
             self.channel_id, self.node = input.channel_id, input.node
+            self.in_stasis = True  # an inbound call starts from its StasisStart
             self.status = "ringing"
 
     # -- signals and queries -------------------------------------------------------------
@@ -223,8 +240,10 @@ class CallWorkflow:
             self.channel_state = event.state
             if event.state == "Up":
                 self.answered = True
-        elif kind == "StasisStart" and self.input and self.input.direction == "outgoing":
-            self.answered = True  # an originated channel enters Stasis when answered
+        elif kind == "StasisStart":
+            self.in_stasis = True  # only now can it be bridged
+            if self.input.direction == "outgoing" and not self.early:
+                self.answered = True  # an originated channel enters Stasis when answered
         elif kind == "ChannelDtmfReceived":
             self._digit(event.digit)
         elif kind in ("ChannelDestroyed",):
@@ -254,6 +273,14 @@ class CallWorkflow:
         if previous is None or not previous.gone:
             self.legs[event.call_id] = event
 
+    @workflow.signal(name=LEFT_SIGNAL)
+    def confbridge_left(self, left: ConfbridgeLeft) -> None:
+        self.confbridges_left[left.confbridge_id] = left
+
+    @workflow.signal(name=JOINED_SIGNAL)
+    def confbridge_joined(self, joined: ConfbridgeJoined) -> None:
+        self.confbridges_joined.add(joined.confbridge_id)
+
     @workflow.signal(name=STOP_FLOW_SIGNAL)
     def stop_flow(self) -> None:
         self.stop_requested = True
@@ -275,6 +302,21 @@ class CallWorkflow:
     @property
     def reference_id(self) -> UUID:
         return self.input.call_id
+
+    @property
+    def early(self) -> bool:
+        return self.input.direction == "outgoing" and self.input.early_execution
+
+    @property
+    def early_ringing(self) -> bool:
+        return self.early and self.status == "ringing" and not self.answered
+
+    async def answered_late(self) -> None:
+        """An early-execution call answered while its flow runs: progressing, and its
+        master (a connect) learns it."""
+        await self._set_status("progressing")
+        if self.input.report_to_master:
+            await self._tell_master(LegEvent(self.input.call_id, self.channel_id, True))
 
     def new_uuid(self) -> UUID:
         return workflow.uuid4()
@@ -322,7 +364,11 @@ class CallWorkflow:
             await self._dial(input)
         if input.connect_leg:
             return await self._run_leg(input)
-        if not self.stopped and (input.direction == "incoming" or self.answered):
+        if input.report_to_master and self.answered and not self.stopped:
+            await self._tell_master(LegEvent(input.call_id, self.channel_id, True))
+        if not self.stopped and (
+            input.direction == "incoming" or self.answered or self.early_ringing
+        ):
             if self.answered:
                 await self._set_status("progressing")
             await self.runner.run(workflow.now, lambda: self.status)
@@ -330,7 +376,15 @@ class CallWorkflow:
             if not self.gone:
                 await self.stop_external_media()
         await self._end_activeflow()
-        return await self._finish(input)
+        result = await self._finish(input)
+        if input.report_to_master:
+            gone = LegEvent(
+                input.call_id, self.channel_id, self.answered, True, result.hangup_cause
+            )
+            joined = bool(self.confbridges_joined)
+            gone = dataclasses.replace(gone, reason=result.hangup_reason, joined=joined)
+            await self._tell_master(gone)
+        return result
 
     async def _run_leg(self, input: CallInput) -> CallResult:
         """A connect leg: answered → tell the master and stay until one side hangs up."""
@@ -507,17 +561,22 @@ class CallWorkflow:
                 self.node = input.node
             else:
                 self.node = (await self._la(t.pick_node, t.PickNodeInput(channel_id))).node
-            await self._la(
-                t.originate,
-                t.OriginateInput(
-                    self.node,
-                    channel_id,
-                    input.endpoint,
-                    str(input.source.get("target", "")),
-                    int(ring) or 1,
-                    [f"call_id={channel_id}"],
-                ),
+            dial = t.OriginateInput(
+                self.node,
+                channel_id,
+                input.endpoint,
+                str(input.source.get("target", "")),
+                int(ring) or 1,
+                [f"call_id={channel_id}"],
             )
+            if input.early_execution:  # in Stasis while it rings: it can be bridged early
+                await self._la(t.create_channel, dial)
+                await self._la(
+                    t.dial,
+                    t.DialInput(self.node, channel_id, dial.caller_id, dial.dial_timeout_seconds),
+                )
+            else:
+                await self._la(t.originate, dial)
         except ActivityError as exc:
             # No healthy node, or the node refused the dial string: it never reached the
             # network (reason dialout/failed by the cause mapping).
@@ -525,7 +584,7 @@ class CallWorkflow:
             self.runner.errors.append(f"originate failed: {exc.cause or exc}")
             return
         deadline = workflow.now() + timedelta(seconds=ring + 1)
-        while not (self.answered or self.stopped):
+        while not (self.answered or self.stopped or self.early_ringing):
             ringing = self.channel_state in ("Ring", "Ringing") and self.status == "dialing"
             if ringing:
                 await self._set_status("ringing")

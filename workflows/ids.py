@@ -18,3 +18,8 @@ def call_workflow_id(call_id: UUID | str) -> str:
 def activeflow_workflow_id(activeflow_id: UUID | str) -> str:
     """The one ActiveflowWorkflow of an activeflow that runs without a call."""
     return f"activeflow:{activeflow_id}"
+
+
+def confbridge_workflow_id(confbridge_id: UUID | str) -> str:
+    """The ConfbridgeWorkflow that owns a confbridge's bridge, members and end."""
+    return f"confbridge:{confbridge_id}"

@@ -12,6 +12,7 @@ from temporalio.worker import Worker
 
 from workflows.activeflow import ActiveflowWorkflow
 from workflows.call import CallWorkflow
+from workflows.confbridge import ConfbridgeWorkflow
 from workflows.task_queues import CALLS, WEBHOOKS
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -20,7 +21,15 @@ if TYPE_CHECKING:  # the worker's composition needs them; workflow code never do
     from voipbin.services import Services
     from voipbin.telephony_nodes import AriPool
 
-ALL_WORKFLOWS: list[type[Any]] = [WebhookDeliveryWorkflow, CallWorkflow, ActiveflowWorkflow]
+ALL_WORKFLOWS: list[type[Any]] = [
+    WebhookDeliveryWorkflow,
+    CallWorkflow,
+    ActiveflowWorkflow,
+    ConfbridgeWorkflow,
+]
+# The calls worker's workflows: a call's `connect` starts its confbridge on the same queue,
+# and API-started activeflows run there too.
+CALL_WORKFLOWS: list[type[Any]] = [CallWorkflow, ActiveflowWorkflow, ConfbridgeWorkflow]
 
 
 def webhook_activities(services: Services) -> list[Any]:
@@ -46,6 +55,7 @@ def telephony_activities(services: Services, pool: AriPool) -> list[Any]:
 
 def call_activities(services: Services) -> list[Any]:
     from activities.calls import CallActivities
+    from activities.confbridges import ConfbridgeActivities
     from voipbin.tts.espeak import EspeakTts
 
     impl = CallActivities(
@@ -57,7 +67,7 @@ def call_activities(services: Services) -> list[Any]:
         services.route_number,
         services.calls.place,
     )
-    return impl.all()
+    return [*impl.all(), *ConfbridgeActivities(services.sessions).all()]
 
 
 async def run_workers(settings: Settings) -> None:
@@ -83,7 +93,7 @@ async def run_workers(settings: Settings) -> None:
         calls_worker = Worker(
             client,
             task_queue=settings.calls.task_queue or CALLS,
-            workflows=[CallWorkflow, ActiveflowWorkflow],
+            workflows=CALL_WORKFLOWS,
             activities=[*call_activities(services), *telephony_activities(services, pool)],
             max_concurrent_activities=500,
             max_concurrent_local_activities=500,

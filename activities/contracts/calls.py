@@ -148,6 +148,8 @@ class PlaceCallsInput:
     node: str = ""
     flow_id: UUID | None = None
     actions: list[dict[str, Any]] = field(default_factory=list)
+    report_to_master: bool = False  # a confbridge connect leg: tells the master it answered/ended
+    early_execution: bool = False  # the legs start their flow at ringing (connect early_media)
 
 
 @dataclass(frozen=True)

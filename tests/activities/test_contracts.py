@@ -7,7 +7,9 @@ import typing
 from typing import Any
 from unittest.mock import MagicMock
 
+import activities.contracts.confbridges as cb_contracts
 import activities.contracts.telephony as contracts
+from activities.confbridges import ConfbridgeActivities
 from activities.telephony import TelephonyActivities
 
 
@@ -36,3 +38,16 @@ def test_telephony_stubs_and_implementations_match() -> None:
         assert _shape(stub) == _shape(impls[name]), name
         assert name.startswith("telephony.") and name == name.lower()
         assert name == f"telephony.{stub.__name__}"
+
+
+def test_confbridge_stubs_and_implementations_match() -> None:
+    stubs = {
+        _name(fn): fn
+        for _, fn in inspect.getmembers(cb_contracts, inspect.isfunction)
+        if hasattr(fn, "__temporal_activity_definition")
+    }
+    impls = {_name(fn): fn for fn in ConfbridgeActivities(MagicMock()).all()}
+    assert set(stubs) == set(impls)
+    for name, stub in stubs.items():
+        assert _shape(stub) == _shape(impls[name]), name
+        assert name == f"confbridges.{stub.__name__}"

@@ -20,6 +20,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
 from activities.calls import CallActivities
+from activities.confbridges import ConfbridgeActivities
 from activities.telephony import TelephonyActivities
 from telephony.simulator.nodes import NodeSpec, Simulator
 from tests.helpers.ports import free_port
@@ -34,13 +35,12 @@ from voipbin.events.models import OutboxEvent
 from voipbin.services import Services, build_services
 from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
-from workflows.activeflow import ActiveflowWorkflow
-from workflows.call import CallResult, CallWorkflow
+from workflows.call import CallResult
 from workflows.ids import call_workflow_id
+from workflows.registry import CALL_WORKFLOWS
 
 HISTORIES = Path(__file__).parent.parent / "workflows" / "histories"
 # As the worker process's calls worker: flows without a call share the calls queue.
-CALL_QUEUE_WORKFLOWS: list[Any] = [CallWorkflow, ActiveflowWorkflow]
 TIME_SCALE = 0.1
 
 
@@ -82,6 +82,17 @@ class CallHarness:
             history = await self.handle(call_id).fetch_history()
             path.write_text(history.to_json())
 
+    async def keep_workflow_history(self, workflow_id: str, stem: str) -> None:
+        """Same as `keep_history` for any workflow (`<workflow>__<scenario>__v<N>.json`)."""
+        if os.environ.get("RECORD_HISTORIES") != "1":
+            return
+        path = HISTORIES / f"{stem}.json"
+        if not path.exists():
+            handle = self.client.get_workflow_handle(workflow_id)
+            async with asyncio.timeout(20):
+                await handle.result()  # a complete history
+            path.write_text((await handle.fetch_history()).to_json())
+
     async def restart_worker(self, down_seconds: float) -> None:
         """Stop the calls worker (as a crash would: its workflows stay open), wait, start
         a fresh one that replays them."""
@@ -91,6 +102,17 @@ class CallHarness:
         await asyncio.sleep(down_seconds)
         fresh = new_worker()
         self.workers[:2] = [fresh, asyncio.create_task(fresh.run())]
+
+    async def bridged_together(self, call_id: uuid.UUID, timeout: float = 20) -> str:
+        """The bridge `call_id` shares with another channel, once it does (simulator view)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                calls = (await self.sim.get("/sim/calls")).json()
+                mine = next((c["bridge_id"] for c in calls if c["id"] == str(call_id)), None)
+                others = [c for c in calls if c["id"] != str(call_id) and c["bridge_id"]]
+                if mine and any(c["bridge_id"] == mine for c in others):
+                    return str(mine)
+                await asyncio.sleep(0.05)
 
     async def script(self, address: str, steps: list[dict[str, Any]]) -> None:
         response = await self.sim.put(
@@ -148,8 +170,9 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
             services.route_number,
             services.calls.place,
         ).all(),
+        *ConfbridgeActivities(services.sessions).all(),
     ]
-    worker = Worker(client, task_queue=queue, workflows=CALL_QUEUE_WORKFLOWS, activities=activities)
+    worker = Worker(client, task_queue=queue, workflows=CALL_WORKFLOWS, activities=activities)
     # The real ARI bridge: node sockets → signals, inbound StasisStart → signal-with-start.
     bridge = TelephonyBridge(
         pool, services.sessions, client, on_inbound=calls.inbound_starter(client)
@@ -165,9 +188,7 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
     sim = httpx.AsyncClient(base_url=f"http://127.0.0.1:{specs[0].port}")
 
     def new_worker() -> Worker:
-        return Worker(
-            client, task_queue=queue, workflows=CALL_QUEUE_WORKFLOWS, activities=activities
-        )
+        return Worker(client, task_queue=queue, workflows=CALL_WORKFLOWS, activities=activities)
 
     task = asyncio.create_task(worker.run())
     harness = CallHarness(

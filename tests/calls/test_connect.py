@@ -3,7 +3,6 @@ flows between the two, and the master's flow goes on when the other side leaves.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import uuid
 import wave
@@ -54,14 +53,8 @@ async def test_connect_bridges_two_parties_and_audio_flows(call_harness: CallHar
             ],
         ),
     )
-    bridge_id = f"{master.id}-connect"
-    # record the bridge while both are in it: it carries the other party's speech
-    async with asyncio.timeout(20):
-        while True:
-            calls = (await h.sim.get("/sim/calls")).json()
-            if any(c["bridge_id"] == bridge_id for c in calls if c["id"] == str(master.id)):
-                break
-            await asyncio.sleep(0.05)
+    # record the confbridge's bridge while both are in it: it carries the other's speech
+    bridge_id = await h.bridged_together(master.id)
     name = f"connect-{uuid.uuid4().hex[:8]}"
     started = await h.sim.post(
         f"/ari/bridges/{bridge_id}/record", auth=ARI_AUTH, params={"name": name, "format": "wav"}

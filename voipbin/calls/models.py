@@ -45,6 +45,7 @@ class Call(ResourceBase, table=True):
     recording_id: UUID | None = Field(default=None)
     recording_ids: list[str] = Field(default_factory=list, sa_type=JSONB)
     groupcall_id: UUID | None = Field(default=None)
+    confbridge_id: UUID | None = Field(default=None)  # internal: the confbridge it is in
     source: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     destination: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     status: str = Field(default=CallStatus.DIALING.value, max_length=16)

@@ -246,6 +246,8 @@ class CallService:
         *,
         node: str = "",
         connect_leg: bool = False,
+        report_to_master: bool = False,
+        early_execution: bool = False,
     ) -> None:
         client = await self._temporal()
         variables = {**extra, **call_variables(call, flow)}
@@ -271,6 +273,8 @@ class CallService:
                     recordings_dir=str(self._settings.calls.recordings_dir.resolve()),
                     master_call_id=call.master_call_id,
                     connect_leg=connect_leg,
+                    report_to_master=report_to_master,
+                    early_execution=early_execution,
                 ),
                 id=call_workflow_id(call.id),
                 task_queue=self.task_queue,
@@ -330,7 +334,14 @@ class CallService:
                     ]
         for call, flow in placed:
             await self.start_workflow(
-                call, flow, actions, {}, node=input.node, connect_leg=input.connect
+                call,
+                flow,
+                actions,
+                {},
+                node=input.node,
+                connect_leg=input.connect,
+                report_to_master=input.report_to_master,
+                early_execution=input.early_execution,
             )
         return ids
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from workflows.flow_actions import options as o
+from workflows.flow_actions.confbridge import relayed_reason
 from workflows.flow_actions.runtime import ActionFailed, Executor, FlowStopped
 from workflows.flow_engine.model import Action
 
@@ -76,7 +77,10 @@ async def sleep(host: Any, action: Action, option: o.SleepOption) -> None:
 
 
 async def hangup(host: Any, action: Action, option: o.HangupOption) -> None:
-    await host.request_hangup(option.reason or "normal")
+    reason: str = option.reason or "normal"
+    if option.reference_id != o.NIL_UUID:  # connect's relay_reason: the leg's reason
+        reason = await relayed_reason(host, option.reference_id) or reason
+    await host.request_hangup(reason)
     raise FlowStopped("hangup")
 
 

@@ -19,26 +19,19 @@ node is refused (`other_node`): the original reaches a conference farm through a
 
 import contextlib
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import confbridges as cb
     from activities.contracts import telephony as t
     from workflows import confbridge_signals as s
+    from workflows.flow_actions import steps
     from workflows.ids import call_workflow_id
 
-LOCAL = timedelta(seconds=10)
-LOCAL_RETRY = RetryPolicy(
-    initial_interval=timedelta(milliseconds=200),
-    maximum_interval=timedelta(seconds=5),
-    maximum_attempts=8,
-)
 CONNECT = "connect"
 NO_AUTO_LEAVE = "no_auto_leave"
 # ARI bridge types (spec telephony.md §3): connect → mixing,proxy_media; conference → mixing.
@@ -229,9 +222,7 @@ class ConfbridgeWorkflow:
             await handle.signal(signal, news)
 
     async def _la(self, fn: Any, arg: Any) -> Any:
-        return await workflow.execute_local_activity(
-            fn, arg, start_to_close_timeout=LOCAL, retry_policy=LOCAL_RETRY
-        )
+        return await steps.local(fn, arg)
 
     async def _ari(self, fn: Any, arg: Any) -> Any:
         """Clean-up on the node: a channel, bridge or playback already gone (404) or a

@@ -129,14 +129,14 @@ async def test_connect_rings_bridges_both_ways_and_the_master_goes_on_when_b_lea
     h = call_harness
     await h.script(
         "+15550004000",
-        [{"answer": True}, {"wait": 60}, {"say": "alpha speaking to bravo"}, {"wait": 600}],
+        [{"answer": True}, {"wait": 80}, {"say": "alpha speaking to bravo"}, {"wait": 600}],
     )
     await h.script(
         "+15550004001",
         [
             {"ring": 25},  # under the 30 s ring timeout
             {"answer": True},
-            {"wait": 20},
+            {"wait": 40},  # room for a loaded machine to start the recordings first
             {"say": "bravo speaking to alpha"},
             {"wait": 60},
             {"hangup": True},

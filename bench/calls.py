@@ -7,7 +7,9 @@ flow action step latency.
 
 Knobs (environment): BENCH_CREATE (createCall requests, 200), BENCH_SETUPS (calls for the
 set-up rate, 200), BENCH_RAW (raw workflows, 300), BENCH_LIVE (calls held, 1000),
-BENCH_STEPS (actions in the step-latency flow, 30). Prints figures; asserts nothing.
+BENCH_STEPS (actions in the step-latency flow, 30); 0 skips a part. BENCH_PROFILE=<file>
+writes a cProfile of the set-ups part there (`python -m pstats <file>`). Prints figures,
+the load average and ARI signals per set-up; asserts nothing.
 The simulator runs in its own process (its RSS is reported apart); API, bridge and the
 calls worker share this one.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import cProfile
 import itertools
 import os
 import subprocess
@@ -58,6 +61,7 @@ SETUPS = int(os.environ.get("BENCH_SETUPS", "200"))
 RAW = int(os.environ.get("BENCH_RAW", "300"))
 LIVE = int(os.environ.get("BENCH_LIVE", "1000"))
 STEPS = int(os.environ.get("BENCH_STEPS", "30"))
+PROFILE = os.environ.get("BENCH_PROFILE", "")
 CONCURRENCY = 20
 
 CREATE_CALL = "mutation($i:CreateCallInput!){createCall(input:$i){id}}"
@@ -174,6 +178,7 @@ async def main() -> None:
         pool, services.sessions, client, on_inbound=services.calls.inbound_starter(client)
     )
     tasks = [asyncio.create_task(worker.run()), asyncio.create_task(bridge.run())]
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     me = psutil.Process()
     try:
         async with asyncio.timeout(30):
@@ -199,18 +204,21 @@ async def main() -> None:
                 }
 
             # 1. createCall latency (sequential, to response)
-            latencies = []
-            ids: list[str] = []
-            for n in range(CREATE):
-                started = time.perf_counter()
-                body = await api.ok(CREATE_CALL, request([{"type": "hangup"}], n), auth=tenant.auth)
-                latencies.append((time.perf_counter() - started) * 1000)
-                ids.append(body["createCall"][0]["id"])
-            print(
-                f"createCall to response: p50 {pct(latencies, 0.5):.1f} ms, "
-                f"p99 {pct(latencies, 0.99):.1f} ms ({CREATE} sequential)"
-            )
-            await wait_hung_up(services, ids)
+            if CREATE:
+                latencies = []
+                ids: list[str] = []
+                for n in range(CREATE):
+                    started = time.perf_counter()
+                    body = await api.ok(
+                        CREATE_CALL, request([{"type": "hangup"}], n), auth=tenant.auth
+                    )
+                    latencies.append((time.perf_counter() - started) * 1000)
+                    ids.append(body["createCall"][0]["id"])
+                print(
+                    f"createCall to response: p50 {pct(latencies, 0.5):.1f} ms, "
+                    f"p99 {pct(latencies, 0.99):.1f} ms ({CREATE} sequential)"
+                )
+                await wait_hung_up(services, ids)
 
             # 2. sustained set-ups: API → Temporal → simulator → answered → hangup done
             semaphore = asyncio.Semaphore(CONCURRENCY)
@@ -223,66 +231,88 @@ async def main() -> None:
                     )
                     setup_ids.append(body["createCall"][0]["id"])
 
-            started = time.perf_counter()
-            await asyncio.gather(*(place(n) for n in range(SETUPS)))
-            await wait_hung_up(services, setup_ids)
-            rate = SETUPS / (time.perf_counter() - started)
-            raw = await raw_rate(client)
-            print(
-                f"call set-ups (create → answered → flow → hangup stored): {rate:.1f}/s; "
-                f"raw limit of this Temporal + one worker (start → activity → signal → "
-                f"complete): {raw:.1f}/s; ratio {rate / raw:.2f}"
-            )
+            if SETUPS:
+                stats = bridge.bridge.stats
+                received, signalled = stats.received, stats.signalled
+                profile = cProfile.Profile() if PROFILE else None
+                if profile is not None:
+                    profile.enable()
+                started = time.perf_counter()
+                await asyncio.gather(*(place(n) for n in range(SETUPS)))
+                await wait_hung_up(services, setup_ids)
+                rate = SETUPS / (time.perf_counter() - started)
+                if profile is not None:
+                    profile.disable()
+                    profile.dump_stats(PROFILE)
+                print(
+                    f"ARI events per set-up: {(stats.received - received) / SETUPS:.1f} read, "
+                    f"{(stats.signalled - signalled) / SETUPS:.1f} signalled to Temporal"
+                )
+                raw = await raw_rate(client) if RAW else 0.0
+                print(
+                    f"call set-ups (create → answered → flow → hangup stored): {rate:.1f}/s; "
+                    f"raw limit of this Temporal + one worker (start → activity → signal → "
+                    f"complete): {raw:.1f}/s; ratio {rate / raw if raw else 0:.2f}"
+                )
 
             # 3. live calls held, RSS per 1,000
-            rss_before = me.memory_info().rss
-            sim_before = psutil.Process(sim.pid).memory_info().rss
-            live_ids: list[str] = []
+            if LIVE:
+                rss_before = me.memory_info().rss
+                sim_before = psutil.Process(sim.pid).memory_info().rss
+                live_ids: list[str] = []
 
-            async def hold(n: int) -> None:
-                async with semaphore:
-                    body = await api.ok(
-                        CREATE_CALL,
-                        request(
-                            [{"type": "sleep", "option": {"duration": 3_600_000}}], 200_000 + n
-                        ),
-                        auth=tenant.auth,
-                    )
-                    live_ids.append(body["createCall"][0]["id"])
+                async def hold(n: int) -> None:
+                    async with semaphore:
+                        body = await api.ok(
+                            CREATE_CALL,
+                            request(
+                                [{"type": "sleep", "option": {"duration": 3_600_000}}], 200_000 + n
+                            ),
+                            auth=tenant.auth,
+                        )
+                        live_ids.append(body["createCall"][0]["id"])
 
-            started = time.perf_counter()
-            await asyncio.gather(*(hold(n) for n in range(LIVE)))
-            await wait_status(services, live_ids, "progressing")
-            held = time.perf_counter() - started
-            rss = (me.memory_info().rss - rss_before) / LIVE * 1000 / 2**20
-            sim_rss = (psutil.Process(sim.pid).memory_info().rss - sim_before) / LIVE * 1000 / 2**20
-            print(
-                f"live calls held: {LIVE} (set up in {held:.1f} s); RSS per 1,000 live calls: "
-                f"API+bridge+worker {rss:.1f} MiB, simulator {sim_rss:.1f} MiB"
-            )
-            for call_id in live_ids:
-                with contextlib.suppress(Exception):
-                    await client.get_workflow_handle(call_workflow_id(call_id)).terminate(
-                        "bench done"
-                    )
+                started = time.perf_counter()
+                await asyncio.gather(*(hold(n) for n in range(LIVE)))
+                live = await wait_status(services, live_ids, "progressing")
+                held = time.perf_counter() - started
+                rss = (me.memory_info().rss - rss_before) / max(live, 1) * 1000 / 2**20
+                sim_rss = (
+                    (psutil.Process(sim.pid).memory_info().rss - sim_before)
+                    / max(live, 1)
+                    * 1000
+                    / 2**20
+                )
+                print(
+                    f"live calls held: {live} of {LIVE} (set up in {held:.1f} s); RSS per 1,000 "
+                    f"live calls: "
+                    f"API+bridge+worker {rss:.1f} MiB, simulator {sim_rss:.1f} MiB"
+                )
+                for call_id in live_ids:
+                    with contextlib.suppress(Exception):
+                        await client.get_workflow_handle(call_workflow_id(call_id)).terminate(
+                            "bench done"
+                        )
 
             # 4. flow action step latency: consecutive call-engine actions
-            body = await api.ok(
-                CREATE_CALL,
-                request(
-                    [{"type": "sleep", "option": {"duration": 0}} for _ in range(STEPS)]
-                    + [{"type": "hangup"}],
-                    300_000,
-                ),
-                auth=tenant.auth,
-            )
-            call_id = body["createCall"][0]["id"]
-            await wait_hung_up(services, [call_id])
-            steps = await step_latencies(services, call_id)
-            print(
-                f"flow action step latency (action → next action): p50 {pct(steps, 0.5):.1f} ms, "
-                f"p99 {pct(steps, 0.99):.1f} ms over {len(steps)} steps"
-            )
+            if STEPS:
+                body = await api.ok(
+                    CREATE_CALL,
+                    request(
+                        [{"type": "sleep", "option": {"duration": 0}} for _ in range(STEPS)]
+                        + [{"type": "hangup"}],
+                        300_000,
+                    ),
+                    auth=tenant.auth,
+                )
+                call_id = body["createCall"][0]["id"]
+                await wait_hung_up(services, [call_id])
+                steps = await step_latencies(services, call_id)
+                print(
+                    f"flow action step latency (action → next action): p50 {pct(steps, 0.5):.1f} ms, "
+                    f"p99 {pct(steps, 0.99):.1f} ms over {len(steps)} steps"
+                )
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         for task in tasks:
             task.cancel()
@@ -294,18 +324,23 @@ async def main() -> None:
         sim.wait(10)
 
 
-async def wait_status(services: Any, ids: list[str], status: str) -> None:
+async def wait_status(services: Any, ids: list[str], status: str, limit: float = 600.0) -> int:
+    """Until every call is in `status` (or hung up, when waiting for another status), at
+    most `limit` seconds; the number in `status`."""
     uuids = [uuid.UUID(i) for i in ids]
+    deadline = time.monotonic() + limit
     while True:
         async with services.sessions() as session:
-            done = await session.scalar(
-                sa.select(sa.func.count())
-                .select_from(Call)
-                .where(col(Call.id).in_(uuids), col(Call.status) == status)
+            rows = await session.execute(
+                sa.select(col(Call.status), sa.func.count())
+                .where(col(Call.id).in_(uuids))
+                .group_by(col(Call.status))
             )
-        if done >= len(ids):
-            return
-        await asyncio.sleep(0.2)
+            counts = dict(rows.tuples().all())
+        settled = counts.get(status, 0) + (counts.get("hangup", 0) if status != "hangup" else 0)
+        if settled >= len(ids) or time.monotonic() > deadline:
+            return int(counts.get(status, 0))
+        await asyncio.sleep(0.5)
 
 
 async def wait_hung_up(services: Any, ids: list[str]) -> None:

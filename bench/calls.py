@@ -52,8 +52,8 @@ from voipbin.seed import create_platform_admin
 from voipbin.services import build_services
 from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
-from workflows.call import CallWorkflow
 from workflows.ids import call_workflow_id
+from workflows.registry import calls_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 CREATE = int(os.environ.get("BENCH_CREATE", "200"))
@@ -165,15 +165,7 @@ async def main() -> None:
             services.calls.place,
         ).all(),
     ]
-    worker = Worker(
-        client,
-        task_queue=settings.calls.task_queue,
-        workflows=[CallWorkflow],
-        activities=activities,
-        max_concurrent_local_activities=500,
-        max_concurrent_workflow_tasks=200,
-        max_concurrent_activities=500,
-    )
+    worker = calls_worker(client, settings, activities)
     bridge = TelephonyBridge(
         pool, services.sessions, client, on_inbound=services.calls.inbound_starter(client)
     )
@@ -237,16 +229,20 @@ async def main() -> None:
                 profile = cProfile.Profile() if PROFILE else None
                 if profile is not None:
                     profile.enable()
+                cpu, sim_cpu = cpu_seconds(me), cpu_seconds(psutil.Process(sim.pid))
                 started = time.perf_counter()
                 await asyncio.gather(*(place(n) for n in range(SETUPS)))
                 await wait_hung_up(services, setup_ids)
                 rate = SETUPS / (time.perf_counter() - started)
+                cpu = (cpu_seconds(me) - cpu) / SETUPS * 1000
+                sim_cpu = (cpu_seconds(psutil.Process(sim.pid)) - sim_cpu) / SETUPS * 1000
                 if profile is not None:
                     profile.disable()
                     profile.dump_stats(PROFILE)
                 print(
                     f"ARI events per set-up: {(stats.received - received) / SETUPS:.1f} read, "
-                    f"{(stats.signalled - signalled) / SETUPS:.1f} signalled to Temporal"
+                    f"{(stats.signalled - signalled) / SETUPS:.1f} signalled to Temporal; CPU per "
+                    f"set-up: API+bridge+worker {cpu:.0f} ms, simulator {sim_cpu:.0f} ms"
                 )
                 raw = await raw_rate(client) if RAW else 0.0
                 print(
@@ -322,6 +318,11 @@ async def main() -> None:
         await services.close()
         sim.terminate()
         sim.wait(10)
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
 
 
 async def wait_status(services: Any, ids: list[str], status: str, limit: float = 600.0) -> int:

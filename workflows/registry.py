@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from temporalio.worker import Worker
+from temporalio.client import Client
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from workflows.call import CallWorkflow
 from workflows.task_queues import CALLS, WEBHOOKS
@@ -54,6 +55,28 @@ def call_activities(services: Services) -> list[Any]:
     return impl.all()
 
 
+def calls_worker(client: Client, settings: Settings, activities: list[Any]) -> Worker:
+    """The calls worker as `voipbin worker` runs it (bench/calls.py measures this one).
+
+    Many short local activities per call, so many concurrent tasks. No workflow sandbox:
+    it re-imported the workflow module for every call and proxied every activation, 80 ms
+    of CPU per call set-up and most of a live call's memory (bench/calls.py). Determinism
+    is still checked with the sandbox, where it costs nothing in production: the test
+    workers (tests/calls) and the replay of recorded histories (tests/workflows) keep it.
+    """
+    return Worker(
+        client,
+        task_queue=settings.calls.task_queue or CALLS,
+        workflows=[CallWorkflow],
+        activities=activities,
+        max_concurrent_activities=500,
+        max_concurrent_local_activities=500,
+        max_concurrent_workflow_tasks=200,
+        max_cached_workflows=settings.calls.worker_cached_workflows,
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+
+
 async def run_workers(settings: Settings) -> None:
     """Runs until cancelled (I/O modules are imported here, never by workflow modules)."""
     from voipbin.events.dispatcher import OutboxDispatcher
@@ -72,15 +95,10 @@ async def run_workers(settings: Settings) -> None:
         from voipbin.telephony_nodes import AriPool
 
         pool = AriPool(settings.ari, services.redis)
-        # Calls: many short local activities per call, so many concurrent tasks.
-        calls_worker = Worker(
+        calls = calls_worker(
             client,
-            task_queue=settings.calls.task_queue or CALLS,
-            workflows=[CallWorkflow],
-            activities=[*call_activities(services), *telephony_activities(services, pool)],
-            max_concurrent_activities=500,
-            max_concurrent_local_activities=500,
-            max_concurrent_workflow_tasks=200,
+            settings,
+            [*call_activities(services), *telephony_activities(services, pool)],
         )
         dispatcher = OutboxDispatcher(
             database_url=settings.database_url,
@@ -91,7 +109,7 @@ async def run_workers(settings: Settings) -> None:
         )
         async with asyncio.TaskGroup() as group:
             group.create_task(worker.run(), name="temporal-worker-webhooks")
-            group.create_task(calls_worker.run(), name="temporal-worker-calls")
+            group.create_task(calls.run(), name="temporal-worker-calls")
             group.create_task(services.recordings.run_retention(), name="recording-retention")
             group.create_task(dispatcher.run(), name="outbox-dispatcher")
             if settings.ari.run_in_worker:

@@ -19,7 +19,6 @@ from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.contracts.webhooks import (
@@ -34,6 +33,7 @@ from activities.contracts.webhooks import (
     GiveUpInput,
     GiveUpResult,
 )
+from voipbin.temporal_client import DATA_CONVERTER
 from workflows.ids import webhook_workflow_id
 from workflows.registry import ALL_WORKFLOWS
 from workflows.webhook_delivery import RetrySchedule, WebhookDeliveryInput, WebhookDeliveryWorkflow
@@ -86,7 +86,7 @@ async def record(client: Client, scenario: str) -> str:
 
 async def main(scenario: str) -> None:
     client = await Client.connect(
-        os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"), data_converter=pydantic_data_converter
+        os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"), data_converter=DATA_CONVERTER
     )
     path = HISTORIES / f"webhook_delivery__{scenario}__v1.json"
     if path.exists():

@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 import psutil
 import sqlalchemy as sa
+import uvloop
 from sqlmodel import col
 from temporalio import activity, workflow
 from temporalio.client import Client
@@ -337,7 +338,7 @@ async def wait_status(services: Any, ids: list[str], status: str, limit: float =
                 .where(col(Call.id).in_(uuids))
                 .group_by(col(Call.status))
             )
-            counts = dict(rows.tuples().all())
+            counts = {status: int(n) for status, n in rows.all()}
         settled = counts.get(status, 0) + (counts.get("hangup", 0) if status != "hangup" else 0)
         if settled >= len(ids) or time.monotonic() > deadline:
             return int(counts.get(status, 0))
@@ -357,4 +358,6 @@ async def step_latencies(services: Any, call_id: str) -> list[float]:
 
 
 if __name__ == "__main__":
+    # uvloop, as `voipbin api`, `voipbin worker` and `voipbin bridge` run
+    uvloop.install()
     asyncio.run(main())

@@ -58,11 +58,16 @@ def call_activities(services: Services) -> list[Any]:
 def calls_worker(client: Client, settings: Settings, activities: list[Any]) -> Worker:
     """The calls worker as `voipbin worker` runs it (bench/calls.py measures this one).
 
-    Many short local activities per call, so many concurrent tasks. No workflow sandbox:
-    it re-imported the workflow module for every call and proxied every activation, 80 ms
-    of CPU per call set-up and most of a live call's memory (bench/calls.py). Determinism
-    is still checked with the sandbox, where it costs nothing in production: the test
-    workers (tests/calls) and the replay of recorded histories (tests/workflows) keep it.
+    Few workflow tasks in flight: a polled task's 10 s timeout runs while it waits for
+    this process, so with 200 a burst of new calls made each wait about 10 s (tasks in
+    flight / tasks per second), time out and come back as retries that fed the overload
+    (5,000 live calls never got set up). The server queues the rest at no cost.
+
+    No workflow sandbox: it re-imported the workflow module for every call and proxied
+    every activation, 80 ms of CPU per call set-up and most of a live call's memory
+    (bench/calls.py). Determinism is still checked under the sandbox where it costs
+    nothing in production: the test workers (tests/calls) and the replay of recorded
+    histories (tests/workflows) keep it.
     """
     return Worker(
         client,
@@ -70,8 +75,8 @@ def calls_worker(client: Client, settings: Settings, activities: list[Any]) -> W
         workflows=[CallWorkflow],
         activities=activities,
         max_concurrent_activities=500,
-        max_concurrent_local_activities=500,
-        max_concurrent_workflow_tasks=200,
+        max_concurrent_local_activities=50,
+        max_concurrent_workflow_tasks=20,
         max_cached_workflows=settings.calls.worker_cached_workflows,
         workflow_runner=UnsandboxedWorkflowRunner(),
     )

@@ -36,6 +36,7 @@ from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
 from workflows.call import CallResult, CallWorkflow
 from workflows.ids import call_workflow_id
+from workflows.registry import calls_worker
 
 HISTORIES = Path(__file__).parent.parent / "workflows" / "histories"
 TIME_SCALE = 0.1
@@ -79,14 +80,14 @@ class CallHarness:
             history = await self.handle(call_id).fetch_history()
             path.write_text(history.to_json())
 
-    async def restart_worker(self, down_seconds: float) -> None:
+    async def restart_worker(self, down_seconds: float, *, production: bool = False) -> None:
         """Stop the calls worker (as a crash would: its workflows stay open), wait, start
-        a fresh one that replays them."""
+        a fresh one that replays them (`production`: configured as `voipbin worker`'s)."""
         worker, task, new_worker = self.workers
         await worker.shutdown()
         await task
         await asyncio.sleep(down_seconds)
-        fresh = new_worker()
+        fresh = new_worker(production)
         self.workers[:2] = [fresh, asyncio.create_task(fresh.run())]
 
     async def script(self, address: str, steps: list[dict[str, Any]]) -> None:
@@ -161,7 +162,9 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
     principal = Principal(customer.id, Permission.CUSTOMER_ADMIN)
     sim = httpx.AsyncClient(base_url=f"http://127.0.0.1:{specs[0].port}")
 
-    def new_worker() -> Worker:
+    def new_worker(production: bool = False) -> Worker:
+        if production:  # no sandbox, its own concurrency (workflows/registry.py)
+            return calls_worker(client, test_settings, activities)
         return Worker(client, task_queue=queue, workflows=[CallWorkflow], activities=activities)
 
     task = asyncio.create_task(worker.run())

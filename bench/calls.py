@@ -10,8 +10,9 @@ set-up rate, 200), BENCH_RAW (raw workflows, 300), BENCH_LIVE (calls held, 1000)
 BENCH_STEPS (actions in the step-latency flow, 30); 0 skips a part. BENCH_PROFILE=<file>
 writes a cProfile of the set-ups part there (`python -m pstats <file>`). Prints figures,
 the load average and ARI signals per set-up; asserts nothing.
-The simulator runs in its own process (its RSS is reported apart); API, bridge and the
-calls worker share this one.
+As deployed, the API is its own process (`voipbin api`: Hypercorn + uvloop); the calls
+worker (configured as `voipbin worker` runs it) and the bridge share this one, which
+also sends the requests; the simulator is a third. RSS and CPU are reported per process.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,9 +42,7 @@ from temporalio.worker import Worker
 
 from activities.calls import CallActivities
 from activities.telephony import TelephonyActivities
-from resolvers.http import create_app
 from tests.api.conftest import Api, new_tenant
-from tests.helpers.events import served
 from tests.helpers.ports import free_port
 from voipbin.activeflows.models import Activeflow
 from voipbin.bridge.run import TelephonyBridge
@@ -178,7 +178,7 @@ async def main() -> None:
             while not await pool.dispatcher.healthy("call"):
                 await asyncio.sleep(0.1)
         async with (
-            served(create_app(settings, services)) as url,
+            api_process(settings) as (url, api_proc),
             httpx.AsyncClient(base_url=url, timeout=60) as http,
         ):
             api = Api(http)
@@ -231,19 +231,22 @@ async def main() -> None:
                 if profile is not None:
                     profile.enable()
                 cpu, sim_cpu = cpu_seconds(me), cpu_seconds(psutil.Process(sim.pid))
+                api_cpu = cpu_seconds(api_proc)
                 started = time.perf_counter()
                 await asyncio.gather(*(place(n) for n in range(SETUPS)))
                 await wait_hung_up(services, setup_ids)
                 rate = SETUPS / (time.perf_counter() - started)
                 cpu = (cpu_seconds(me) - cpu) / SETUPS * 1000
                 sim_cpu = (cpu_seconds(psutil.Process(sim.pid)) - sim_cpu) / SETUPS * 1000
+                api_cpu = (cpu_seconds(api_proc) - api_cpu) / SETUPS * 1000
                 if profile is not None:
                     profile.disable()
                     profile.dump_stats(PROFILE)
                 print(
                     f"ARI events per set-up: {(stats.received - received) / SETUPS:.1f} read, "
                     f"{(stats.signalled - signalled) / SETUPS:.1f} signalled to Temporal; CPU per "
-                    f"set-up: API+bridge+worker {cpu:.0f} ms, simulator {sim_cpu:.0f} ms"
+                    f"set-up: API {api_cpu:.0f} ms, worker+bridge(+client) {cpu:.0f} ms, "
+                    f"simulator {sim_cpu:.0f} ms"
                 )
                 raw = await raw_rate(client) if RAW else 0.0
                 print(
@@ -255,6 +258,7 @@ async def main() -> None:
             # 3. live calls held, RSS per 1,000
             if LIVE:
                 rss_before = me.memory_info().rss
+                api_before = api_proc.memory_info().rss
                 sim_before = psutil.Process(sim.pid).memory_info().rss
                 live_ids: list[str] = []
 
@@ -274,6 +278,7 @@ async def main() -> None:
                 live = await wait_status(services, live_ids, "progressing")
                 held = time.perf_counter() - started
                 rss = (me.memory_info().rss - rss_before) / max(live, 1) * 1000 / 2**20
+                api_rss = (api_proc.memory_info().rss - api_before) / max(live, 1) * 1000 / 2**20
                 sim_rss = (
                     (psutil.Process(sim.pid).memory_info().rss - sim_before)
                     / max(live, 1)
@@ -282,8 +287,10 @@ async def main() -> None:
                 )
                 print(
                     f"live calls held: {live} of {LIVE} (set up in {held:.1f} s); RSS per 1,000 "
-                    f"live calls: "
-                    f"API+bridge+worker {rss:.1f} MiB, simulator {sim_rss:.1f} MiB"
+                    f"live calls: worker+bridge {rss:.1f} MiB, API {api_rss:.1f} MiB, "
+                    f"simulator {sim_rss:.1f} MiB (whole processes now: worker+bridge "
+                    f"{me.memory_info().rss / 2**20:.0f} MiB, API "
+                    f"{api_proc.memory_info().rss / 2**20:.0f} MiB)"
                 )
                 for call_id in live_ids:
                     with contextlib.suppress(Exception):
@@ -319,6 +326,40 @@ async def main() -> None:
         await services.close()
         sim.terminate()
         sim.wait(10)
+
+
+@contextlib.asynccontextmanager
+async def api_process(settings: Settings) -> AsyncIterator[tuple[str, psutil.Process]]:
+    """`voipbin api` on a free port with this run's settings; its URL once it answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "TEMPORAL_ADDRESS": settings.temporal_address,
+        "VOIPBIN_CALLS__TASK_QUEUE": settings.calls.task_queue,
+        "VOIPBIN_LIMITS__CALL_CREATE_PER_MINUTE": str(settings.limits.call_create_per_minute),
+        "VOIPBIN_LIMITS__API_PER_MINUTE": str(settings.limits.api_per_minute),
+        "VOIPBIN_LOG_LEVEL": "warning",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voipbin", "api", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with asyncio.timeout(60), httpx.AsyncClient(base_url=url) as probe:
+            while True:
+                with contextlib.suppress(httpx.TransportError):
+                    if (await probe.get("/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.2)
+        yield url, psutil.Process(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def cpu_seconds(process: psutil.Process) -> float:

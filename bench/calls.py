@@ -7,21 +7,26 @@ flow action step latency.
 
 Knobs (environment): BENCH_CREATE (createCall requests, 200), BENCH_SETUPS (calls for the
 set-up rate, 200), BENCH_RAW (raw workflows, 300), BENCH_LIVE (calls held, 1000),
-BENCH_STEPS (actions in the step-latency flow, 30). Prints figures; asserts nothing.
-The simulator runs in its own process (its RSS is reported apart); API, bridge and the
-calls worker share this one.
+BENCH_STEPS (actions in the step-latency flow, 30); 0 skips a part. BENCH_PROFILE=<file>
+writes a cProfile of the set-ups part there (`python -m pstats <file>`). Prints figures,
+the load average and ARI signals per set-up; asserts nothing.
+As deployed, the API is its own process (`voipbin api`: Hypercorn + uvloop); the calls
+worker (configured as `voipbin worker` runs it) and the bridge share this one, which
+also sends the requests; the simulator is a third. RSS and CPU are reported per process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import cProfile
 import itertools
 import os
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +34,7 @@ from typing import Any
 import httpx
 import psutil
 import sqlalchemy as sa
+import uvloop
 from sqlmodel import col
 from temporalio import activity, workflow
 from temporalio.client import Client
@@ -36,9 +42,7 @@ from temporalio.worker import Worker
 
 from activities.calls import CallActivities
 from activities.telephony import TelephonyActivities
-from resolvers.http import create_app
 from tests.api.conftest import Api, new_tenant
-from tests.helpers.events import served
 from tests.helpers.ports import free_port
 from voipbin.activeflows.models import Activeflow
 from voipbin.bridge.run import TelephonyBridge
@@ -49,8 +53,8 @@ from voipbin.seed import create_platform_admin
 from voipbin.services import build_services
 from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
-from workflows.call import CallWorkflow
 from workflows.ids import call_workflow_id
+from workflows.registry import calls_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 CREATE = int(os.environ.get("BENCH_CREATE", "200"))
@@ -58,6 +62,7 @@ SETUPS = int(os.environ.get("BENCH_SETUPS", "200"))
 RAW = int(os.environ.get("BENCH_RAW", "300"))
 LIVE = int(os.environ.get("BENCH_LIVE", "1000"))
 STEPS = int(os.environ.get("BENCH_STEPS", "30"))
+PROFILE = os.environ.get("BENCH_PROFILE", "")
 CONCURRENCY = 20
 
 CREATE_CALL = "mutation($i:CreateCallInput!){createCall(input:$i){id}}"
@@ -161,26 +166,19 @@ async def main() -> None:
             services.calls.place,
         ).all(),
     ]
-    worker = Worker(
-        client,
-        task_queue=settings.calls.task_queue,
-        workflows=[CallWorkflow],
-        activities=activities,
-        max_concurrent_local_activities=500,
-        max_concurrent_workflow_tasks=200,
-        max_concurrent_activities=500,
-    )
+    worker = calls_worker(client, settings, activities)
     bridge = TelephonyBridge(
         pool, services.sessions, client, on_inbound=services.calls.inbound_starter(client)
     )
     tasks = [asyncio.create_task(worker.run()), asyncio.create_task(bridge.run())]
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     me = psutil.Process()
     try:
         async with asyncio.timeout(30):
             while not await pool.dispatcher.healthy("call"):
                 await asyncio.sleep(0.1)
         async with (
-            served(create_app(settings, services)) as url,
+            api_process(settings) as (url, api_proc),
             httpx.AsyncClient(base_url=url, timeout=60) as http,
         ):
             api = Api(http)
@@ -199,18 +197,21 @@ async def main() -> None:
                 }
 
             # 1. createCall latency (sequential, to response)
-            latencies = []
-            ids: list[str] = []
-            for n in range(CREATE):
-                started = time.perf_counter()
-                body = await api.ok(CREATE_CALL, request([{"type": "hangup"}], n), auth=tenant.auth)
-                latencies.append((time.perf_counter() - started) * 1000)
-                ids.append(body["createCall"][0]["id"])
-            print(
-                f"createCall to response: p50 {pct(latencies, 0.5):.1f} ms, "
-                f"p99 {pct(latencies, 0.99):.1f} ms ({CREATE} sequential)"
-            )
-            await wait_hung_up(services, ids)
+            if CREATE:
+                latencies = []
+                ids: list[str] = []
+                for n in range(CREATE):
+                    started = time.perf_counter()
+                    body = await api.ok(
+                        CREATE_CALL, request([{"type": "hangup"}], n), auth=tenant.auth
+                    )
+                    latencies.append((time.perf_counter() - started) * 1000)
+                    ids.append(body["createCall"][0]["id"])
+                print(
+                    f"createCall to response: p50 {pct(latencies, 0.5):.1f} ms, "
+                    f"p99 {pct(latencies, 0.99):.1f} ms ({CREATE} sequential)"
+                )
+                await wait_hung_up(services, ids)
 
             # 2. sustained set-ups: API → Temporal → simulator → answered → hangup done
             semaphore = asyncio.Semaphore(CONCURRENCY)
@@ -223,66 +224,99 @@ async def main() -> None:
                     )
                     setup_ids.append(body["createCall"][0]["id"])
 
-            started = time.perf_counter()
-            await asyncio.gather(*(place(n) for n in range(SETUPS)))
-            await wait_hung_up(services, setup_ids)
-            rate = SETUPS / (time.perf_counter() - started)
-            raw = await raw_rate(client)
-            print(
-                f"call set-ups (create → answered → flow → hangup stored): {rate:.1f}/s; "
-                f"raw limit of this Temporal + one worker (start → activity → signal → "
-                f"complete): {raw:.1f}/s; ratio {rate / raw:.2f}"
-            )
+            if SETUPS:
+                stats = bridge.bridge.stats
+                received, signalled = stats.received, stats.signalled
+                profile = cProfile.Profile() if PROFILE else None
+                if profile is not None:
+                    profile.enable()
+                cpu, sim_cpu = cpu_seconds(me), cpu_seconds(psutil.Process(sim.pid))
+                api_cpu = cpu_seconds(api_proc)
+                started = time.perf_counter()
+                await asyncio.gather(*(place(n) for n in range(SETUPS)))
+                await wait_hung_up(services, setup_ids)
+                rate = SETUPS / (time.perf_counter() - started)
+                cpu = (cpu_seconds(me) - cpu) / SETUPS * 1000
+                sim_cpu = (cpu_seconds(psutil.Process(sim.pid)) - sim_cpu) / SETUPS * 1000
+                api_cpu = (cpu_seconds(api_proc) - api_cpu) / SETUPS * 1000
+                if profile is not None:
+                    profile.disable()
+                    profile.dump_stats(PROFILE)
+                print(
+                    f"ARI events per set-up: {(stats.received - received) / SETUPS:.1f} read, "
+                    f"{(stats.signalled - signalled) / SETUPS:.1f} signalled to Temporal; CPU per "
+                    f"set-up: API {api_cpu:.0f} ms, worker+bridge(+client) {cpu:.0f} ms, "
+                    f"simulator {sim_cpu:.0f} ms"
+                )
+                raw = await raw_rate(client) if RAW else 0.0
+                print(
+                    f"call set-ups (create → answered → flow → hangup stored): {rate:.1f}/s; "
+                    f"raw limit of this Temporal + one worker (start → activity → signal → "
+                    f"complete): {raw:.1f}/s; ratio {rate / raw if raw else 0:.2f}"
+                )
 
             # 3. live calls held, RSS per 1,000
-            rss_before = me.memory_info().rss
-            sim_before = psutil.Process(sim.pid).memory_info().rss
-            live_ids: list[str] = []
+            if LIVE:
+                rss_before = me.memory_info().rss
+                api_before = api_proc.memory_info().rss
+                sim_before = psutil.Process(sim.pid).memory_info().rss
+                live_ids: list[str] = []
 
-            async def hold(n: int) -> None:
-                async with semaphore:
-                    body = await api.ok(
-                        CREATE_CALL,
-                        request(
-                            [{"type": "sleep", "option": {"duration": 3_600_000}}], 200_000 + n
-                        ),
-                        auth=tenant.auth,
-                    )
-                    live_ids.append(body["createCall"][0]["id"])
+                async def hold(n: int) -> None:
+                    async with semaphore:
+                        body = await api.ok(
+                            CREATE_CALL,
+                            request(
+                                [{"type": "sleep", "option": {"duration": 3_600_000}}], 200_000 + n
+                            ),
+                            auth=tenant.auth,
+                        )
+                        live_ids.append(body["createCall"][0]["id"])
 
-            started = time.perf_counter()
-            await asyncio.gather(*(hold(n) for n in range(LIVE)))
-            await wait_status(services, live_ids, "progressing")
-            held = time.perf_counter() - started
-            rss = (me.memory_info().rss - rss_before) / LIVE * 1000 / 2**20
-            sim_rss = (psutil.Process(sim.pid).memory_info().rss - sim_before) / LIVE * 1000 / 2**20
-            print(
-                f"live calls held: {LIVE} (set up in {held:.1f} s); RSS per 1,000 live calls: "
-                f"API+bridge+worker {rss:.1f} MiB, simulator {sim_rss:.1f} MiB"
-            )
-            for call_id in live_ids:
-                with contextlib.suppress(Exception):
-                    await client.get_workflow_handle(call_workflow_id(call_id)).terminate(
-                        "bench done"
-                    )
+                started = time.perf_counter()
+                await asyncio.gather(*(hold(n) for n in range(LIVE)))
+                live = await wait_status(services, live_ids, "progressing")
+                held = time.perf_counter() - started
+                rss = (me.memory_info().rss - rss_before) / max(live, 1) * 1000 / 2**20
+                api_rss = (api_proc.memory_info().rss - api_before) / max(live, 1) * 1000 / 2**20
+                sim_rss = (
+                    (psutil.Process(sim.pid).memory_info().rss - sim_before)
+                    / max(live, 1)
+                    * 1000
+                    / 2**20
+                )
+                print(
+                    f"live calls held: {live} of {LIVE} (set up in {held:.1f} s); RSS per 1,000 "
+                    f"live calls: worker+bridge {rss:.1f} MiB, API {api_rss:.1f} MiB, "
+                    f"simulator {sim_rss:.1f} MiB (whole processes now: worker+bridge "
+                    f"{me.memory_info().rss / 2**20:.0f} MiB, API "
+                    f"{api_proc.memory_info().rss / 2**20:.0f} MiB)"
+                )
+                for call_id in live_ids:
+                    with contextlib.suppress(Exception):
+                        await client.get_workflow_handle(call_workflow_id(call_id)).terminate(
+                            "bench done"
+                        )
 
             # 4. flow action step latency: consecutive call-engine actions
-            body = await api.ok(
-                CREATE_CALL,
-                request(
-                    [{"type": "sleep", "option": {"duration": 0}} for _ in range(STEPS)]
-                    + [{"type": "hangup"}],
-                    300_000,
-                ),
-                auth=tenant.auth,
-            )
-            call_id = body["createCall"][0]["id"]
-            await wait_hung_up(services, [call_id])
-            steps = await step_latencies(services, call_id)
-            print(
-                f"flow action step latency (action → next action): p50 {pct(steps, 0.5):.1f} ms, "
-                f"p99 {pct(steps, 0.99):.1f} ms over {len(steps)} steps"
-            )
+            if STEPS:
+                body = await api.ok(
+                    CREATE_CALL,
+                    request(
+                        [{"type": "sleep", "option": {"duration": 0}} for _ in range(STEPS)]
+                        + [{"type": "hangup"}],
+                        300_000,
+                    ),
+                    auth=tenant.auth,
+                )
+                call_id = body["createCall"][0]["id"]
+                await wait_hung_up(services, [call_id])
+                steps = await step_latencies(services, call_id)
+                print(
+                    f"flow action step latency (action → next action): p50 {pct(steps, 0.5):.1f} ms, "
+                    f"p99 {pct(steps, 0.99):.1f} ms over {len(steps)} steps"
+                )
+        print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         for task in tasks:
             task.cancel()
@@ -294,18 +328,62 @@ async def main() -> None:
         sim.wait(10)
 
 
-async def wait_status(services: Any, ids: list[str], status: str) -> None:
+@contextlib.asynccontextmanager
+async def api_process(settings: Settings) -> AsyncIterator[tuple[str, psutil.Process]]:
+    """`voipbin api` on a free port with this run's settings; its URL once it answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "TEMPORAL_ADDRESS": settings.temporal_address,
+        "VOIPBIN_CALLS__TASK_QUEUE": settings.calls.task_queue,
+        "VOIPBIN_LIMITS__CALL_CREATE_PER_MINUTE": str(settings.limits.call_create_per_minute),
+        "VOIPBIN_LIMITS__API_PER_MINUTE": str(settings.limits.api_per_minute),
+        "VOIPBIN_LOG_LEVEL": "warning",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voipbin", "api", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with asyncio.timeout(60), httpx.AsyncClient(base_url=url) as probe:
+            while True:
+                with contextlib.suppress(httpx.TransportError):
+                    if (await probe.get("/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.2)
+        yield url, psutil.Process(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+async def wait_status(services: Any, ids: list[str], status: str, limit: float = 600.0) -> int:
+    """Until every call is in `status` (or hung up, when waiting for another status), at
+    most `limit` seconds; the number in `status`."""
     uuids = [uuid.UUID(i) for i in ids]
+    deadline = time.monotonic() + limit
     while True:
         async with services.sessions() as session:
-            done = await session.scalar(
-                sa.select(sa.func.count())
-                .select_from(Call)
-                .where(col(Call.id).in_(uuids), col(Call.status) == status)
+            rows = await session.execute(
+                sa.select(col(Call.status), sa.func.count())
+                .where(col(Call.id).in_(uuids))
+                .group_by(col(Call.status))
             )
-        if done >= len(ids):
-            return
-        await asyncio.sleep(0.2)
+            counts = {status: int(n) for status, n in rows.all()}
+        settled = counts.get(status, 0) + (counts.get("hangup", 0) if status != "hangup" else 0)
+        if settled >= len(ids) or time.monotonic() > deadline:
+            return int(counts.get(status, 0))
+        await asyncio.sleep(0.5)
 
 
 async def wait_hung_up(services: Any, ids: list[str]) -> None:
@@ -321,4 +399,6 @@ async def step_latencies(services: Any, call_id: str) -> list[float]:
 
 
 if __name__ == "__main__":
+    # uvloop, as `voipbin api`, `voipbin worker` and `voipbin bridge` run
+    uvloop.install()
     asyncio.run(main())

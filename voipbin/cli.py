@@ -64,11 +64,20 @@ def api(
     serve(settings)
 
 
+def _fast_event_loop() -> None:
+    """uvloop, as `voipbin api` has: the worker and the bridge are socket-bound (every call
+    state change is a few DB, Redis, ARI and Temporal round trips)."""
+    import uvloop
+
+    uvloop.install()
+
+
 @app.command()
 def worker() -> None:
     """Run the Temporal worker (workflows + activities) and the outbox dispatcher."""
     from voipbin.worker import run_worker
 
+    _fast_event_loop()
     asyncio.run(run_worker(_settings()))
 
 
@@ -78,6 +87,7 @@ def bridge() -> None:
     sentinel. (Until the telephony issue lands this only reports the nodes it would watch.)"""
     from voipbin.bridge import run_bridge
 
+    _fast_event_loop()
     asyncio.run(run_bridge(_settings()))
 
 

@@ -197,6 +197,11 @@ class CallSettings(BaseModel):
     download_token_ttl_seconds: int = Field(
         300, description="Lifetime of the signed token in a recording's downloadUrl."
     )
+    worker_cached_workflows: int = Field(
+        10_000,
+        description="Call workflows one worker keeps in memory (Temporal's sticky cache): at "
+        "least the live calls it carries, or each of their events replays the whole history.",
+    )
 
 
 class DevSettings(BaseModel):

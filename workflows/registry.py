@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from temporalio.worker import Worker
+from temporalio.client import Client
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from workflows.activeflow import ActiveflowWorkflow
 from workflows.call import CallWorkflow
@@ -70,6 +71,33 @@ def call_activities(services: Services) -> list[Any]:
     return [*impl.all(), *ConfbridgeActivities(services.sessions).all()]
 
 
+def calls_worker(client: Client, settings: Settings, activities: list[Any]) -> Worker:
+    """The calls worker as `voipbin worker` runs it (bench/calls.py measures this one).
+
+    Few workflow tasks in flight: a polled task's 10 s timeout runs while it waits for
+    this process, so with 200 a burst of new calls made each wait about 10 s (tasks in
+    flight / tasks per second), time out and come back as retries that fed the overload
+    (5,000 live calls never got set up). The server queues the rest at no cost.
+
+    No workflow sandbox: it re-imported the workflow module for every call and proxied
+    every activation, 80 ms of CPU per call set-up and most of a live call's memory
+    (bench/calls.py). Determinism is still checked under the sandbox where it costs
+    nothing in production: the test workers (tests/calls) and the replay of recorded
+    histories (tests/workflows) keep it.
+    """
+    return Worker(
+        client,
+        task_queue=settings.calls.task_queue or CALLS,
+        workflows=CALL_WORKFLOWS,
+        activities=activities,
+        max_concurrent_activities=500,
+        max_concurrent_local_activities=50,
+        max_concurrent_workflow_tasks=20,
+        max_cached_workflows=settings.calls.worker_cached_workflows,
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+
+
 async def run_workers(settings: Settings) -> None:
     """Runs until cancelled (I/O modules are imported here, never by workflow modules)."""
     from voipbin.events.dispatcher import OutboxDispatcher
@@ -88,16 +116,12 @@ async def run_workers(settings: Settings) -> None:
         from voipbin.telephony_nodes import AriPool
 
         pool = AriPool(settings.ari, services.redis)
-        # Calls: many short local activities per call, so many concurrent tasks. Flows
-        # without a call run here too: they use the same call activities.
-        calls_worker = Worker(
+        # Calls, and flows without a call (they use the same call activities), and the
+        # confbridges a call's connect starts
+        calls = calls_worker(
             client,
-            task_queue=settings.calls.task_queue or CALLS,
-            workflows=CALL_WORKFLOWS,
-            activities=[*call_activities(services), *telephony_activities(services, pool)],
-            max_concurrent_activities=500,
-            max_concurrent_local_activities=500,
-            max_concurrent_workflow_tasks=200,
+            settings,
+            [*call_activities(services), *telephony_activities(services, pool)],
         )
         dispatcher = OutboxDispatcher(
             database_url=settings.database_url,
@@ -108,7 +132,7 @@ async def run_workers(settings: Settings) -> None:
         )
         async with asyncio.TaskGroup() as group:
             group.create_task(worker.run(), name="temporal-worker-webhooks")
-            group.create_task(calls_worker.run(), name="temporal-worker-calls")
+            group.create_task(calls.run(), name="temporal-worker-calls")
             group.create_task(services.recordings.run_retention(), name="recording-retention")
             group.create_task(dispatcher.run(), name="outbox-dispatcher")
             if settings.ari.run_in_worker:

@@ -92,10 +92,11 @@ def test_playbacks_recordings_and_bridges_route_by_their_target() -> None:
     assert routed is not None and routed.workflow_id == call_workflow_id(CALL)
     assert (routed.signal.playback_id, routed.signal.playback_state) == ("p1", "done")
     on_bridge = {**playback, "target_uri": f"bridge:{CALL}-bridge"}
-    routed = route(event("PlaybackStarted", playback=on_bridge))
+    routed = route(event("PlaybackFinished", playback=on_bridge))
     assert routed is not None and routed.signal.bridge_id == f"{CALL}-bridge"
-    assert route(event("BridgeDestroyed", bridge={"id": f"{CALL}-b"})) is not None
-    assert route(event("BridgeDestroyed", bridge={"id": "someone-elses"})) is None
+    assert routed.workflow_id == call_workflow_id(CALL)
+    elsewhere = {**playback, "target_uri": "bridge:someone-elses"}
+    assert route(event("PlaybackFinished", playback=elsewhere)) is None
 
 
 def test_events_no_call_needs_are_not_signalled() -> None:
@@ -104,6 +105,31 @@ def test_events_no_call_needs_are_not_signalled() -> None:
     )
     assert route(event("DeviceStateChanged", device_state={})) is None
     assert "ChannelVarset" not in SIGNALLED and "ChannelDestroyed" in SIGNALLED
+
+
+def test_events_the_call_workflow_never_reads_cost_no_signal() -> None:
+    # given the events of an answered outbound call that CallWorkflow.ari_event ignores
+    ours = channel(str(CALL))
+    ignored = [
+        event("Dial", peer=ours, dialstatus="ANSWER", dialstring="+15550001111"),
+        event("StasisEnd", channel=ours),
+        event("ChannelEnteredBridge", channel=ours, bridge={"id": f"{CALL}-b"}),
+        event("ChannelLeftBridge", channel=ours, bridge={"id": f"{CALL}-b"}),
+        event("BridgeDestroyed", bridge={"id": f"{CALL}-b"}),
+        event(
+            "PlaybackStarted",
+            playback={
+                "id": "p1",
+                "media_uri": "sound:x",
+                "target_uri": f"channel:{CALL}",
+                "state": "playing",
+            },
+        ),
+    ]
+    # then none of them becomes a signal, while the ones it reads still do
+    assert [e.type for e in ignored if route(e) is not None] == []
+    assert route(event("ChannelStateChange", channel=ours)) is not None
+    assert route(event("StasisStart", channel=ours, args=[OUTBOUND_APP_ARG])) is not None
 
 
 def test_event_key_is_stable_for_a_replay_and_differs_otherwise() -> None:

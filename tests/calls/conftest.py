@@ -37,7 +37,7 @@ from voipbin.telephony_nodes import AriPool
 from voipbin.tts.espeak import EspeakTts
 from workflows.call import CallResult
 from workflows.ids import call_workflow_id
-from workflows.registry import CALL_WORKFLOWS
+from workflows.registry import CALL_WORKFLOWS, calls_worker
 
 HISTORIES = Path(__file__).parent.parent / "workflows" / "histories"
 # As the worker process's calls worker: flows without a call share the calls queue.
@@ -93,14 +93,14 @@ class CallHarness:
                 await handle.result()  # a complete history
             path.write_text((await handle.fetch_history()).to_json())
 
-    async def restart_worker(self, down_seconds: float) -> None:
+    async def restart_worker(self, down_seconds: float, *, production: bool = False) -> None:
         """Stop the calls worker (as a crash would: its workflows stay open), wait, start
-        a fresh one that replays them."""
+        a fresh one that replays them (`production`: configured as `voipbin worker`'s)."""
         worker, task, new_worker = self.workers
         await worker.shutdown()
         await task
         await asyncio.sleep(down_seconds)
-        fresh = new_worker()
+        fresh = new_worker(production)
         self.workers[:2] = [fresh, asyncio.create_task(fresh.run())]
 
     async def bridged_together(self, call_id: uuid.UUID, timeout: float = 20) -> str:
@@ -187,7 +187,9 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
     principal = Principal(customer.id, Permission.CUSTOMER_ADMIN)
     sim = httpx.AsyncClient(base_url=f"http://127.0.0.1:{specs[0].port}")
 
-    def new_worker() -> Worker:
+    def new_worker(production: bool = False) -> Worker:
+        if production:  # no sandbox, its own concurrency (workflows/registry.py)
+            return calls_worker(client, test_settings, activities)
         return Worker(client, task_queue=queue, workflows=CALL_WORKFLOWS, activities=activities)
 
     task = asyncio.create_task(worker.run())

@@ -21,7 +21,6 @@ from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.contracts import calls as c
@@ -37,6 +36,7 @@ from activities.contracts.webhooks import (
     GiveUpInput,
     GiveUpResult,
 )
+from voipbin.temporal_client import DATA_CONVERTER
 from workflows.activeflow import (
     CONTINUE_SIGNAL,
     ActiveflowInput,
@@ -180,7 +180,7 @@ async def record_activeflow(client: Client, scenario: str) -> str:
 
 async def main(args: list[str]) -> None:
     client = await Client.connect(
-        os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"), data_converter=pydantic_data_converter
+        os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"), data_converter=DATA_CONVERTER
     )
     workflow, scenario = ("activeflow", args[1]) if args[0] == "activeflow" else ("", args[0])
     name = workflow or "webhook_delivery"

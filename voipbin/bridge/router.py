@@ -1,8 +1,11 @@
 """Pure routing: one ARI event → the call workflow to signal and the signal to send.
 
-`SIGNALLED` is the one table of events a call workflow hears (spec telephony §3, the
-events the original acts on); everything else (ChannelVarset, ChannelDialplan,
-PlaybackContinuing, ...) is dropped here so a call costs few signals (DESIGN §12).
+`SIGNALLED` is the one table of events a call workflow hears: only those
+`CallWorkflow.ari_event` reads. Everything else (ChannelVarset, ChannelDialplan, Dial,
+StasisEnd, bridge membership, PlaybackStarted, ...) is dropped here: each signal is a
+Temporal RPC plus a workflow task, and an outbound call's Dial x3 and StasisEnd alone
+were 4 of its 9 signals (DESIGN §12). A workflow that starts reading another event type
+adds it here.
 """
 
 from __future__ import annotations
@@ -17,14 +20,10 @@ import orjson
 
 from telephony.ari.events import (
     AriEvent,
-    BridgeDestroyed,
     ChannelDestroyed,
     ChannelDtmfReceived,
-    ChannelEnteredBridge,
     ChannelEvent,
     ChannelHangupRequest,
-    ChannelLeftBridge,
-    Dial,
     PlaybackEvent,
     RecordingEvent,
     StasisStart,
@@ -102,17 +101,6 @@ def _hangup_request(event: AriEvent) -> Fields:
     return {"state": event.channel.state, "cause": event.cause or 0, "soft": bool(event.soft)}
 
 
-def _bridged(event: AriEvent) -> Fields:
-    assert isinstance(event, ChannelEnteredBridge | ChannelLeftBridge)
-    return {"state": event.channel.state, "bridge_id": event.bridge.id}
-
-
-def _dial(event: AriEvent) -> Fields:
-    assert isinstance(event, Dial)
-    extra = {"dialstring": event.dialstring} if event.dialstring else {}
-    return {"state": event.peer.state, "dialstatus": event.dialstatus, "extra": extra}
-
-
 def _playback(event: AriEvent) -> Fields:
     assert isinstance(event, PlaybackEvent)
     return {"playback_id": event.playback.id, "playback_state": event.playback.state}
@@ -131,16 +119,6 @@ def _recording(event: AriEvent) -> Fields:
     }
 
 
-def _bridge_destroyed(event: AriEvent) -> Fields:
-    assert isinstance(event, BridgeDestroyed)
-    return {"bridge_id": event.bridge.id}
-
-
-def _dial_subject(event: AriEvent) -> _Subject:
-    assert isinstance(event, Dial)
-    return _Subject(channel_id=event.peer.id)
-
-
 def _playback_subject(event: AriEvent) -> _Subject:
     assert isinstance(event, PlaybackEvent)
     return _target(event.playback.target_uri)
@@ -151,30 +129,17 @@ def _recording_subject(event: AriEvent) -> _Subject:
     return _target(event.recording.target_uri)
 
 
-def _bridge_subject(event: AriEvent) -> _Subject:
-    assert isinstance(event, BridgeDestroyed)
-    return _Subject(bridge_id=event.bridge.id)
-
-
 Rule = tuple[Callable[[AriEvent], _Subject], Callable[[AriEvent], Fields]]
 
 # event type → (what it is about, the signal's type-specific fields)
 SIGNALLED: Mapping[str, Rule] = {
-    "StasisStart": (_channel, _stasis_start),
-    "StasisEnd": (_channel, _state),
-    "ChannelStateChange": (_channel, _state),
+    "StasisStart": (_channel, _stasis_start),  # inbound start; outbound answered
+    "ChannelStateChange": (_channel, _state),  # Ringing, Up
     "ChannelDtmfReceived": (_channel, _dtmf),
-    "ChannelHangupRequest": (_channel, _hangup_request),
+    "ChannelHangupRequest": (_channel, _hangup_request),  # the far end's cause
     "ChannelDestroyed": (_channel, _destroyed),
-    "ChannelEnteredBridge": (_channel, _bridged),
-    "ChannelLeftBridge": (_channel, _bridged),
-    "Dial": (_dial_subject, _dial),
-    "PlaybackStarted": (_playback_subject, _playback),
     "PlaybackFinished": (_playback_subject, _playback),
-    "RecordingStarted": (_recording_subject, _recording),
     "RecordingFinished": (_recording_subject, _recording),
-    "RecordingFailed": (_recording_subject, _recording),
-    "BridgeDestroyed": (_bridge_subject, _bridge_destroyed),
 }
 
 

@@ -2,6 +2,9 @@
 
 The row is written in the caller's transaction, so an event exists if and only if the
 change committed. `pg_notify` is transactional too: the dispatcher is woken at commit.
+
+`emit` is one statement (sequence upsert, outbox insert and notify as CTEs): it runs in
+every call state change, so its round trips count (it was three, DESIGN §12).
 """
 
 from __future__ import annotations
@@ -10,25 +13,29 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from voipbin.events.models import OutboxEvent, ResourceSequence
 
 NOTIFY_CHANNEL = "voipbin_outbox"
 
+_SEQUENCES = ResourceSequence.__table__  # type: ignore[attr-defined]
+_OUTBOX = OutboxEvent.__table__  # type: ignore[attr-defined]
 
-async def next_sequence(session: AsyncSession, resource_type: str, resource_id: UUID) -> int:
-    stmt = (
-        insert(ResourceSequence)
+
+def _sequence_upsert(resource_type: str, resource_id: UUID) -> Any:
+    """Last sequence + 1 of the resource; the upsert's row lock serialises writers."""
+    return (
+        insert(_SEQUENCES)
         .values(resource_type=resource_type, resource_id=resource_id, last_sequence=1)
         .on_conflict_do_update(
             index_elements=["resource_type", "resource_id"],
-            set_={"last_sequence": ResourceSequence.last_sequence + 1},  # type: ignore[operator]
+            set_={"last_sequence": _SEQUENCES.c.last_sequence + 1},
         )
-        .returning(ResourceSequence.__table__.c.last_sequence)  # type: ignore[attr-defined]
+        .returning(_SEQUENCES.c.last_sequence)
     )
-    return int((await session.execute(stmt)).scalar_one())
 
 
 async def emit(
@@ -41,17 +48,47 @@ async def emit(
     data: dict[str, Any],
     agent_id: UUID | None = None,
 ) -> OutboxEvent:
-    """Append an event to the outbox inside the caller's open transaction."""
+    """Append an event to the outbox inside the caller's open transaction. The returned
+    row belongs to the session (a later change to it is written at commit)."""
+    # Pending ORM changes first, as a flush here always did: the event follows its change.
+    await session.flush()
     event = OutboxEvent(
         event_type=event_type,
         customer_id=customer_id,
         agent_id=agent_id,
         resource_type=resource_type,
         resource_id=resource_id,
-        sequence=await next_sequence(session, resource_type, resource_id),
+        sequence=0,
         data=data,
     )
+    seq_cte = _sequence_upsert(resource_type, resource_id).cte("seq")
+    columns = ["event_id", "event_type", "customer_id", "agent_id", "resource_type"]
+    columns += ["resource_id", "data", "tm_create", "sequence"]
+    values = [
+        sa.bindparam("event_id", event.event_id, type_=_OUTBOX.c.event_id.type),
+        sa.bindparam("event_type", event_type, type_=sa.String),
+        sa.bindparam("customer_id", customer_id, type_=_OUTBOX.c.customer_id.type),
+        sa.bindparam("agent_id", agent_id, type_=_OUTBOX.c.agent_id.type),
+        sa.bindparam("resource_type", resource_type, type_=sa.String),
+        sa.bindparam("resource_id", resource_id, type_=_OUTBOX.c.resource_id.type),
+        sa.bindparam("data", data, type_=JSONB),
+        sa.bindparam("tm_create", event.tm_create, type_=_OUTBOX.c.tm_create.type),
+        seq_cte.c.last_sequence,
+    ]
+    row_cte = (
+        sa.insert(_OUTBOX)
+        .from_select(columns, sa.select(*values).select_from(seq_cte))
+        .returning(_OUTBOX.c.position, _OUTBOX.c.sequence)
+        .cte("row")
+    )
+    stmt = sa.select(
+        row_cte.c.position,
+        row_cte.c.sequence,
+        sa.func.pg_notify(NOTIFY_CHANNEL, sa.cast(row_cte.c.position, sa.Text)),
+    )
+    position, sequence, _ = (await session.execute(stmt)).one()
+    event.position, event.sequence = int(position), int(sequence)
+    # The row exists now: attach it as a loaded row, not as a new one to insert again.
+    make_transient_to_detached(event)
     session.add(event)
-    await session.flush()
-    await session.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, str(event.position))))
     return event

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from voipbin import validation as v
@@ -66,6 +67,43 @@ def _check_method(value: str) -> str:
     if value not in WebhookMethod.__members__.values():
         raise InvalidInput("webhookMethod", "`webhookMethod` must be POST, GET, PUT or DELETE")
     return value
+
+
+async def _changed(
+    session: AsyncSession,
+    row: Customer,
+    before: dict[str, Any],
+    *,
+    meta: RequestMeta,
+    action: str,
+    principal: Principal | None = None,
+    customer_id: UUID | None = None,
+    actor_type: str | None = None,
+) -> None:
+    """A customer row changed in `session`: stamp it, `customer_updated`, audit entry."""
+    row.tm_update = utcnow()
+    await session.flush()
+    after = public_dict(row)
+    await emit(
+        session,
+        customer_id=row.id,
+        event_type="customer_updated",
+        resource_type=RESOURCE,
+        resource_id=row.id,
+        data=after,
+    )
+    await record(
+        session,
+        meta=meta,
+        action=action,
+        principal=principal,
+        customer_id=customer_id,
+        actor_type=actor_type,
+        resource_type=RESOURCE,
+        resource_id=row.id,
+        before=before,
+        after=after,
+    )
 
 
 class CustomerService:
@@ -220,27 +258,14 @@ class CustomerService:
             before = public_dict(row)
             row.webhook_enabled = False
             row.webhook_disabled_reason = AUTO_DISABLED
-            row.tm_update = utcnow()
-            await session.flush()
-            after = public_dict(row)
-            await emit(
+            await _changed(
                 session,
-                customer_id=row.id,
-                event_type="customer_updated",
-                resource_type=RESOURCE,
-                resource_id=row.id,
-                data=after,
-            )
-            await record(
-                session,
+                row,
+                before,
                 meta=RequestMeta(),
                 action="customer.webhook_auto_disable",
                 customer_id=row.id,
                 actor_type="system",
-                resource_type=RESOURCE,
-                resource_id=row.id,
-                before=before,
-                after=after,
             )
         await self._cache.invalidate(resource_key(RESOURCE, customer_id))
         return True
@@ -263,26 +288,6 @@ class CustomerService:
             before = public_dict(row)
             for key, value in changes.items():
                 setattr(row, key, value)
-            row.tm_update = utcnow()
-            await session.flush()
-            after = public_dict(row)
-            await emit(
-                session,
-                customer_id=row.id,
-                event_type="customer_updated",
-                resource_type=RESOURCE,
-                resource_id=row.id,
-                data=after,
-            )
-            await record(
-                session,
-                meta=meta,
-                principal=principal,
-                action=action,
-                resource_type=RESOURCE,
-                resource_id=row.id,
-                before=before,
-                after=after,
-            )
+            await _changed(session, row, before, meta=meta, action=action, principal=principal)
         await self._cache.invalidate(resource_key(RESOURCE, row.id))
         return row

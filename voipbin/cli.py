@@ -84,7 +84,7 @@ def worker() -> None:
 @app.command()
 def bridge() -> None:
     """Run the ARI -> Temporal bridge: one ARI WebSocket per Asterisk node, node health
-    sentinel. (Until the telephony issue lands this only reports the nodes it would watch.)"""
+    sentinel; inbound StasisStart starts a CallWorkflow, call events become its signals."""
     from voipbin.bridge import run_bridge
 
     _fast_event_loop()

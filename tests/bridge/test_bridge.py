@@ -134,7 +134,7 @@ async def test_an_event_for_a_finished_or_unknown_call_is_dropped_and_the_bridge
                 "type": "ChannelStateChange",
                 "timestamp": "2026-11-25T01:00:00.000+0000",
                 "application": "voipbin",
-                "channel": {"id": stray, "name": "PJSIP/x-1", "state": "Up"},
+                "channel": {"id": stray, "name": "PJSIP/x-1", "state": "Ringing"},
             },
         )
         stats = running.telephony.bridge.stats

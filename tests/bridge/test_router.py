@@ -128,8 +128,31 @@ def test_events_the_call_workflow_never_reads_cost_no_signal() -> None:
     ]
     # then none of them becomes a signal, while the ones it reads still do
     assert [e.type for e in ignored if route(e) is not None] == []
-    assert route(event("ChannelStateChange", channel=ours)) is not None
+    ringing = channel(str(CALL), "Ringing")
+    assert route(event("ChannelStateChange", channel=ringing)) is not None
     assert route(event("StasisStart", channel=ours, args=[OUTBOUND_APP_ARG])) is not None
+
+
+def test_an_answer_or_hangup_told_twice_is_signalled_once() -> None:
+    # given an originated channel's answer (Up while still in Dial, as Asterisk 22 shows it,
+    # ari-traces/01) followed by its StasisStart, and its hangup request and destruction
+    dialling = channel(str(CALL))
+    dialling["dialplan"] |= {"app_name": "AppDial2", "app_data": "(Outgoing Line)"}
+    in_stasis = channel(str(CALL))
+    in_stasis["dialplan"] |= {"app_name": "Stasis", "app_data": "voipbin,outbound"}
+    up_outside = event("ChannelStateChange", channel=dialling)
+    up_inside = event("ChannelStateChange", channel=in_stasis)
+    request = event("ChannelHangupRequest", channel=in_stasis, cause=16)
+    soft = event("ChannelHangupRequest", channel=in_stasis, cause=32, soft=True)
+    destroyed = event("ChannelDestroyed", channel=in_stasis, cause=16, cause_txt="Normal")
+    # then only the StasisStart tells the answer, only ChannelDestroyed the hangup
+    assert route(up_outside) is None
+    assert route(request) is None and route(soft) is None
+    gone = route(destroyed)
+    assert gone is not None and gone.signal.cause == 16
+    # while a channel already in Stasis (created + dialled, inbound) is answered by its Up
+    answered = route(up_inside)
+    assert answered is not None and answered.signal.state == "Up"
 
 
 def test_event_key_is_stable_for_a_replay_and_differs_otherwise() -> None:

@@ -6,6 +6,13 @@ StasisEnd, bridge membership, PlaybackStarted, ...) is dropped here: each signal
 Temporal RPC plus a workflow task, and an outbound call's Dial x3 and StasisEnd alone
 were 4 of its 9 signals (DESIGN §12). A workflow that starts reading another event type
 adds it here.
+
+Two events the workflow could read are redundant, so they are dropped too (`_redundant`):
+- ChannelHangupRequest: ChannelDestroyed follows every one and carries the same far-end
+  cause (all the Asterisk 22 traces), and the soft ones are our own DELETE's echo;
+- ChannelStateChange Up of a channel outside Stasis: an originated channel's answer,
+  told again by the StasisStart right behind it. Inside Stasis (created + dialled for
+  early media, inbound) Up is the only answer there is, so it is kept.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from telephony.ari.events import (
     ChannelDestroyed,
     ChannelDtmfReceived,
     ChannelEvent,
-    ChannelHangupRequest,
+    ChannelStateChange,
     PlaybackEvent,
     RecordingEvent,
     StasisStart,
@@ -95,12 +102,6 @@ def _destroyed(event: AriEvent) -> Fields:
     return {"state": event.channel.state, "cause": event.cause, "cause_txt": event.cause_txt}
 
 
-def _hangup_request(event: AriEvent) -> Fields:
-    # The cause of a hangup the far end asked for (ChannelDestroyed repeats it).
-    assert isinstance(event, ChannelHangupRequest)
-    return {"state": event.channel.state, "cause": event.cause or 0, "soft": bool(event.soft)}
-
-
 def _playback(event: AriEvent) -> Fields:
     assert isinstance(event, PlaybackEvent)
     return {"playback_id": event.playback.id, "playback_state": event.playback.state}
@@ -136,7 +137,6 @@ SIGNALLED: Mapping[str, Rule] = {
     "StasisStart": (_channel, _stasis_start),  # inbound start; outbound answered
     "ChannelStateChange": (_channel, _state),  # Ringing, Up
     "ChannelDtmfReceived": (_channel, _dtmf),
-    "ChannelHangupRequest": (_channel, _hangup_request),  # the far end's cause
     "ChannelDestroyed": (_channel, _destroyed),
     "PlaybackFinished": (_playback_subject, _playback),
     "RecordingFinished": (_recording_subject, _recording),
@@ -178,10 +178,17 @@ def is_new_inbound(event: AriEvent) -> bool:
     return _uuid_prefix(event.channel.id) is None
 
 
+def _redundant(event: AriEvent) -> bool:
+    """An answer the StasisStart right behind it tells again (see the module doc)."""
+    if isinstance(event, ChannelStateChange) and event.channel.state == "Up":
+        return event.channel.dialplan.app_name != "Stasis"
+    return False
+
+
 def route(event: AriEvent) -> Routed | None:
     """The signal for `event`, or None when no call workflow should hear it."""
     rule = SIGNALLED.get(event.type)
-    if rule is None:
+    if rule is None or _redundant(event):
         return None
     subject_of, fields_of = rule
     subject = subject_of(event)

@@ -46,12 +46,16 @@ class ResourceBase(SQLModel):
     tm_delete: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
-def create_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+def create_engine(database_url: str, pool_size: int = 10, *, pre_ping: bool = True) -> AsyncEngine:
+    """`pre_ping` checks a pooled connection before each use (one round trip), so a
+    request after a database restart does not fail. A Temporal worker goes without: an
+    activity that meets a dead connection fails, the pool drops its old connections, and
+    the retry runs on a new one."""
     return create_async_engine(
         to_asyncpg_url(database_url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
     )
 
 

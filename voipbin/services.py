@@ -86,8 +86,9 @@ class Services:
         await self.engine.dispose()
 
 
-def build_services(settings: Settings) -> Services:
-    engine = create_engine(settings.database_url, settings.db_pool_size)
+def build_services(settings: Settings, *, worker: bool = False) -> Services:
+    """Everything a process needs; `worker`: a Temporal worker's (see `create_engine`)."""
+    engine = create_engine(settings.database_url, settings.db_pool_size, pre_ping=not worker)
     sessions = session_factory(engine)
     redis = connect_redis(settings.redis_url, settings.redis_timeout_seconds)
     cache = Cache(redis)

@@ -119,7 +119,11 @@ async def test_prune_removes_only_published_events_older_than_retention(
             resource_id=uuid.uuid4(),
             data={},
         )
-        stuck.tm_create = utcnow() - timedelta(seconds=retention + 60)
+        await session.execute(
+            sa.update(OutboxEvent)
+            .where(col(OutboxEvent.event_id) == stuck.event_id)
+            .values(tm_create=utcnow() - timedelta(seconds=retention + 60))
+        )
     await dispatcher.stop()
     try:
         await dispatcher.build().prune()

@@ -22,6 +22,6 @@ STATUS_EVENT = {
 }
 
 
-def can_move(current: str, new: str) -> bool:
-    """Same-status updates are rejected, as the original does."""
-    return new in ALLOWED.get(current, frozenset())
+def moves_to(new: str) -> list[str]:
+    """The statuses a call may leave for `new` (the WHERE of a guarded status write)."""
+    return sorted(current for current, nexts in ALLOWED.items() if new in nexts)

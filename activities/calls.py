@@ -4,6 +4,7 @@ the telephony activities (`activities/telephony.py`)."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,13 +12,16 @@ from uuid import UUID
 
 import httpx
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from temporalio import activity
 
 from activities.contracts import calls as c
 from voipbin.activeflows.models import Activeflow, ActiveflowStatus
 from voipbin.calls.models import Call
 from voipbin.calls.public import activeflow_data, call_data, recording_data
-from voipbin.calls.rules import STATUS_EVENT, can_move
+from voipbin.calls.rules import STATUS_EVENT, moves_to
 from voipbin.calls.service import call_variables, insert_call
 from voipbin.customers.models import Customer
 from voipbin.db import SessionFactory, transaction, utcnow
@@ -43,8 +47,10 @@ class CallActivities:
         load_flow_actions: Callable[[UUID, UUID], Awaitable[list[dict[str, Any]] | None]],
         route_number: Callable[[str], Awaitable[tuple[UUID, UUID | None] | None]],
         place: Callable[[c.PlaceCallsInput], Awaitable[list[UUID]]],
+        on_complete: Callable[[UUID, UUID, dict[str, str]], Awaitable[UUID | None]],
     ) -> None:
         self.place = place
+        self.on_complete = on_complete
         self.sessions = sessions
         self.tts = tts
         self.http = http
@@ -128,59 +134,58 @@ class CallActivities:
         except DomainError as exc:  # a bad destination in the flow: the action fails
             return c.PlaceCallsResult(error=exc.message)
 
+    # The three writes below run several times in every call: each is one UPDATE ...
+    # RETURNING (the row comes back as a loaded entity, not built and flushed) plus its
+    # event (DESIGN §12). The WHERE clause carries the guard a read-then-check had, and
+    # the statements are built once (`_status_update` & co.), so they compile once.
+
     @activity.defn(name=c.SET_STATUS)
     async def set_status(self, input: c.SetStatusInput) -> c.CallRow:
+        params: dict[str, Any] = {
+            "p_id": input.call_id,
+            "p_now": utcnow(),
+            "p_node": input.node,
+            "p_by": input.hangup_by,
+            "p_reason": input.hangup_reason,
+            "p_cause": input.hangup_cause,
+        }
         async with transaction(self.sessions) as session:
-            row = (
-                (
-                    await session.execute(
-                        sa.select(Call).where(Call.id == input.call_id).with_for_update()  # type: ignore[arg-type]
-                    )
-                )
-                .scalars()
-                .first()
+            moved = await _update_returning(
+                session, _status_update(input.status, bool(input.node)), params
             )
-            if row is None:
-                raise RuntimeError(f"call {input.call_id} has no row")
-            if not can_move(row.status, input.status):
-                return c.CallRow(row.status, False)  # a retried or stale transition
-            now = utcnow()
-            row.status = input.status
-            row.tm_update = now
-            if input.node:
-                row.node = input.node
-            if input.status == "ringing":
-                row.tm_ringing = now
-            elif input.status == "progressing":
-                row.tm_progressing = now
-            elif input.status == "hangup":
-                row.tm_hangup = now
-                row.hangup_by = input.hangup_by
-                row.hangup_reason = input.hangup_reason
-                row.hangup_cause = input.hangup_cause
+            if moved is None:  # a retried or stale transition: the row as it is
+                status = await session.scalar(
+                    sa.select(col(Call.status)).where(col(Call.id) == input.call_id)
+                )
+                if status is None:
+                    raise RuntimeError(f"call {input.call_id} has no row")
+                return c.CallRow(status, False)
+            assert isinstance(moved, Call)
             await emit(
                 session,
-                customer_id=row.customer_id,
-                event_type=STATUS_EVENT[row.status],
+                customer_id=moved.customer_id,
+                event_type=STATUS_EVENT[moved.status],
                 resource_type="call",
-                resource_id=row.id,
-                data=call_data(row),
+                resource_id=moved.id,
+                data=call_data(moved),
             )
-            return c.CallRow(row.status, True)
+            return c.CallRow(moved.status, True)
 
     @activity.defn(name=c.SET_ACTION)
     async def set_action(self, input: c.SetActionInput) -> None:
-        action = {**input.action, "tm_execute": utcnow().isoformat()}
+        now = utcnow()
+        action = {**input.action, "tm_execute": now.isoformat()}
+        params = {
+            "p_id": input.activeflow_id,
+            "p_count": input.execute_count,
+            "p_action": action,
+            "p_now": now,
+        }
         async with transaction(self.sessions) as session:
-            flow = await session.get(Activeflow, input.activeflow_id, with_for_update=True)
-            if flow is None or flow.execute_count >= input.execute_count:
-                return  # a retry of an already recorded step
-            if flow.status == ActiveflowStatus.ENDED:
-                return  # stopped or deleted meanwhile: nothing runs on an ended activeflow
-            flow.current_action = action
-            flow.executed_actions = [*flow.executed_actions, action][-EXECUTED_KEPT:]
-            flow.execute_count = input.execute_count
-            flow.tm_update = utcnow()
+            flow = await _update_returning(session, _ACTION_UPDATE, params)
+            if flow is None:
+                return  # a retried step, or an ended activeflow: nothing changes
+            assert isinstance(flow, Activeflow)
             await emit(
                 session,
                 customer_id=flow.customer_id,
@@ -190,29 +195,35 @@ class CallActivities:
                 data=activeflow_data(flow),
             )
             if input.call_id is not None:
-                call = await session.get(Call, input.call_id)
-                if call is not None:
-                    call.action = action
-                    call.tm_update = utcnow()
+                await session.execute(
+                    _CALL_ACTION_UPDATE,
+                    {"p_id": input.call_id, "p_action": action, "p_now": now},
+                    execution_options={"synchronize_session": False},
+                )
 
     @activity.defn(name=c.END_ACTIVEFLOW)
     async def end_activeflow(self, input: c.EndActiveflowInput) -> None:
+        params = {
+            "p_id": input.activeflow_id,
+            "p_reason": input.reason[:32],
+            "p_error": input.error[:2048],
+            "p_now": utcnow(),
+        }
         async with transaction(self.sessions) as session:
-            flow = await session.get(Activeflow, input.activeflow_id, with_for_update=True)
-            if flow is None or flow.status == ActiveflowStatus.ENDED:
-                return
-            flow.status = ActiveflowStatus.ENDED.value
-            flow.end_reason = input.reason[:32]
-            flow.error = input.error[:2048]
-            flow.tm_update = utcnow()
-            await emit(
-                session,
-                customer_id=flow.customer_id,
-                event_type="activeflow_updated",
-                resource_type="activeflow",
-                resource_id=flow.id,
-                data=activeflow_data(flow),
-            )
+            flow = await _update_returning(session, _END_UPDATE, params)
+            if isinstance(flow, Activeflow):  # else ended already (stopped, deleted, a retry)
+                await emit(
+                    session,
+                    customer_id=flow.customer_id,
+                    event_type="activeflow_updated",
+                    resource_type="activeflow",
+                    resource_id=flow.id,
+                    data=activeflow_data(flow),
+                )
+        # After the commit, and on a retry too (it starts each chained flow once). A row
+        # this call just ended tells whether its flow could have an on_complete flow.
+        if not isinstance(flow, Activeflow) or flow.flow_id is not None:
+            await self.on_complete(input.customer_id, input.activeflow_id, input.variables)
 
     # -- slow work -----------------------------------------------------------------------
 
@@ -318,3 +329,91 @@ class CallActivities:
                 resource_id=row.id,
                 data=recording_data(row),
             )
+
+
+@functools.cache
+def _status_update(status: str, with_node: bool) -> Any:
+    """UPDATE of a call to `status`, only from a status allowed to move there."""
+    values: dict[str, Any] = {"status": status, "tm_update": sa.bindparam("p_now")}
+    if with_node:
+        values["node"] = sa.bindparam("p_node")
+    if status == "ringing":
+        values["tm_ringing"] = sa.bindparam("p_now")
+    elif status == "progressing":
+        values["tm_progressing"] = sa.bindparam("p_now")
+    elif status == "hangup":
+        values |= {
+            "tm_hangup": sa.bindparam("p_now"),
+            "hangup_by": sa.bindparam("p_by"),
+            "hangup_reason": sa.bindparam("p_reason"),
+            "hangup_cause": sa.bindparam("p_cause"),
+        }
+    return (
+        sa.update(Call)
+        .where(col(Call.id) == sa.bindparam("p_id"), col(Call.status).in_(moves_to(status)))
+        .values(values)
+        .returning(Call)
+    )
+
+
+def _action_update() -> Any:
+    executed = col(Activeflow.executed_actions)
+    action = sa.bindparam("p_action", type_=JSONB)
+    # the last EXECUTED_KEPT only: at the cap the oldest goes (`jsonb - 0`)
+    kept = sa.case(
+        (sa.func.jsonb_array_length(executed) >= EXECUTED_KEPT, executed.op("-")(0)),
+        else_=executed,
+    )
+    return (
+        sa.update(Activeflow)
+        .where(
+            col(Activeflow.id) == sa.bindparam("p_id"),
+            # a retry of a recorded step, or an activeflow stopped or deleted meanwhile
+            # (nothing runs on an ended one), changes nothing
+            col(Activeflow.execute_count) < sa.bindparam("p_count"),
+            col(Activeflow.status) != ActiveflowStatus.ENDED.value,
+        )
+        .values(
+            current_action=action,
+            executed_actions=kept.op("||")(sa.func.jsonb_build_array(action)),
+            execute_count=sa.bindparam("p_count"),
+            tm_update=sa.bindparam("p_now"),
+        )
+        .returning(Activeflow)
+    )
+
+
+_ACTION_UPDATE = _action_update()
+_CALL_ACTION_UPDATE = (
+    sa.update(Call)
+    .where(col(Call.id) == sa.bindparam("p_id"))
+    .values(action=sa.bindparam("p_action", type_=JSONB), tm_update=sa.bindparam("p_now"))
+)
+_END_UPDATE = (
+    sa.update(Activeflow)
+    .where(
+        col(Activeflow.id) == sa.bindparam("p_id"),
+        col(Activeflow.status) != ActiveflowStatus.ENDED.value,
+    )
+    .values(
+        status=ActiveflowStatus.ENDED.value,
+        end_reason=sa.bindparam("p_reason"),
+        error=sa.bindparam("p_error"),
+        tm_update=sa.bindparam("p_now"),
+    )
+    .returning(Activeflow)
+)
+
+
+async def _update_returning(
+    session: AsyncSession, statement: Any, params: dict[str, Any]
+) -> object | None:
+    """The entity an ORM `UPDATE ... RETURNING <model>` changed, or None when its WHERE
+    matched nothing. Loaded fresh from the returned row (`populate_existing`): the
+    session may hold an older copy."""
+    result = await session.execute(
+        statement,
+        params,
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    )
+    return result.scalars().first()

@@ -11,8 +11,10 @@ BENCH_STEPS (actions in the step-latency flow, 30); 0 skips a part. BENCH_PROFIL
 writes a cProfile of the set-ups part there (`python -m pstats <file>`). Prints figures,
 the load average and ARI signals per set-up; asserts nothing.
 As deployed, the API is its own process (`voipbin api`: Hypercorn + uvloop); the calls
-worker (configured as `voipbin worker` runs it) and the bridge share this one, which
-also sends the requests; the simulator is a third. RSS and CPU are reported per process.
+worker (configured as `voipbin worker` runs it) and the bridge share this one; the
+simulator is a third, and the customer's createCall requests come from a fourth (in
+this one, the worker's work would delay reading the responses). RSS and CPU are reported
+per process, with the whole machine's busy cores and top CPU users per set-up.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import asyncio
 import contextlib
 import cProfile
 import itertools
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -110,9 +113,12 @@ async def raw_rate(client: Client) -> float:
                 await handle.signal(RawWorkflow.go)
                 await handle.result()
 
+        machine = MachineCpu()
         started = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(RAW)))
-        return RAW / (time.perf_counter() - started)
+        rate = RAW / (time.perf_counter() - started)
+        print(f"during the raw limit: {machine.report(RAW)}")
+        return rate
 
 
 # -- the stack ---------------------------------------------------------------------------
@@ -151,7 +157,7 @@ async def main() -> None:
     settings.calls.tts_dir = ROOT / ".voipbin" / "tts"
     settings.limits.call_create_per_minute = 1_000_000
     settings.limits.api_per_minute = 1_000_000
-    services = build_services(settings)
+    services = build_services(settings, worker=True)  # as `voipbin worker` has them
     pool = AriPool(settings.ari, services.redis)
     client = await services.temporal()
     activities = [
@@ -164,6 +170,7 @@ async def main() -> None:
             services.flow_actions,
             services.route_number,
             services.calls.place,
+            services.activeflows.start_on_complete,
         ).all(),
     ]
     worker = calls_worker(client, settings, activities)
@@ -196,17 +203,12 @@ async def main() -> None:
                     }
                 }
 
-            # 1. createCall latency (sequential, to response)
+            # 1. createCall latency (sequential, to response), from a client process of
+            # its own: in this one, the worker's work would delay reading the responses
             if CREATE:
-                latencies = []
-                ids: list[str] = []
-                for n in range(CREATE):
-                    started = time.perf_counter()
-                    body = await api.ok(
-                        CREATE_CALL, request([{"type": "hangup"}], n), auth=tenant.auth
-                    )
-                    latencies.append((time.perf_counter() - started) * 1000)
-                    ids.append(body["createCall"][0]["id"])
+                latencies, ids = await in_client_process(
+                    url, tenant.auth, [{"type": "hangup"}], 0, CREATE, 1
+                )
                 print(
                     f"createCall to response: p50 {pct(latencies, 0.5):.1f} ms, "
                     f"p99 {pct(latencies, 0.99):.1f} ms ({CREATE} sequential)"
@@ -215,15 +217,6 @@ async def main() -> None:
 
             # 2. sustained set-ups: API → Temporal → simulator → answered → hangup done
             semaphore = asyncio.Semaphore(CONCURRENCY)
-            setup_ids: list[str] = []
-
-            async def place(n: int) -> None:
-                async with semaphore:
-                    body = await api.ok(
-                        CREATE_CALL, request([{"type": "hangup"}], 100_000 + n), auth=tenant.auth
-                    )
-                    setup_ids.append(body["createCall"][0]["id"])
-
             if SETUPS:
                 stats = bridge.bridge.stats
                 received, signalled = stats.received, stats.signalled
@@ -232,20 +225,24 @@ async def main() -> None:
                     profile.enable()
                 cpu, sim_cpu = cpu_seconds(me), cpu_seconds(psutil.Process(sim.pid))
                 api_cpu = cpu_seconds(api_proc)
+                machine = MachineCpu()
                 started = time.perf_counter()
-                await asyncio.gather(*(place(n) for n in range(SETUPS)))
+                _, setup_ids = await in_client_process(
+                    url, tenant.auth, [{"type": "hangup"}], 100_000, SETUPS, CONCURRENCY
+                )
                 await wait_hung_up(services, setup_ids)
                 rate = SETUPS / (time.perf_counter() - started)
                 cpu = (cpu_seconds(me) - cpu) / SETUPS * 1000
                 sim_cpu = (cpu_seconds(psutil.Process(sim.pid)) - sim_cpu) / SETUPS * 1000
                 api_cpu = (cpu_seconds(api_proc) - api_cpu) / SETUPS * 1000
+                print(f"during set-ups: {machine.report(SETUPS)}")
                 if profile is not None:
                     profile.disable()
                     profile.dump_stats(PROFILE)
                 print(
                     f"ARI events per set-up: {(stats.received - received) / SETUPS:.1f} read, "
                     f"{(stats.signalled - signalled) / SETUPS:.1f} signalled to Temporal; CPU per "
-                    f"set-up: API {api_cpu:.0f} ms, worker+bridge(+client) {cpu:.0f} ms, "
+                    f"set-up: API {api_cpu:.0f} ms, worker+bridge {cpu:.0f} ms, "
                     f"simulator {sim_cpu:.0f} ms"
                 )
                 raw = await raw_rate(client) if RAW else 0.0
@@ -360,6 +357,109 @@ async def api_process(settings: Settings) -> AsyncIterator[tuple[str, psutil.Pro
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+class MachineCpu:
+    """CPU seconds of every process on the machine between two points, grouped by name
+    (Temporal server, PostgreSQL, ...), and how busy the machine was: tells whether a
+    rate is bound by CPU or by waiting."""
+
+    def __init__(self) -> None:
+        self._wall = time.perf_counter()
+        self._busy = self._machine_busy()
+        self._procs = self._snapshot()
+
+    @staticmethod
+    def _machine_busy() -> float:
+        times = psutil.cpu_times()
+        return float(times.user + times.system + getattr(times, "nice", 0.0))
+
+    @staticmethod
+    def _snapshot() -> dict[int, tuple[str, float]]:
+        snapshot = {}
+        for proc in psutil.process_iter(["name", "cpu_times"]):
+            times = proc.info["cpu_times"]
+            if times is not None:
+                snapshot[proc.pid] = (proc.info["name"] or "?", times.user + times.system)
+        return snapshot
+
+    def report(self, per: int) -> str:
+        """Busy cores and the top CPU users in ms per unit of work (`per` units)."""
+        wall = time.perf_counter() - self._wall
+        busy = (self._machine_busy() - self._busy) / wall
+        by_name: dict[str, float] = {}
+        for pid, (name, after) in self._snapshot().items():
+            before = self._procs.get(pid, (name, 0.0))[1]
+            by_name[name] = by_name.get(name, 0.0) + after - before
+        top = sorted(by_name.items(), key=lambda item: -item[1])[:5]
+        parts = ", ".join(f"{name} {seconds / per * 1000:.0f}" for name, seconds in top)
+        return f"{busy:.2f} of {psutil.cpu_count()} cores busy; ms CPU per unit: {parts}"
+
+
+def _client_main(
+    url: str,
+    auth: str,
+    actions: list[dict[str, Any]],
+    first: int,
+    count: int,
+    concurrency: int,
+    out: Any,
+) -> None:
+    """The customer: `count` createCall requests, `concurrency` at a time; sends back
+    each one's latency (ms) and call id."""
+
+    async def run() -> tuple[list[float], list[str]]:
+        latencies: list[float] = []
+        ids: list[str] = []
+        semaphore = asyncio.Semaphore(concurrency)
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+
+            async def one(n: int) -> None:
+                body = {
+                    "query": CREATE_CALL,
+                    "variables": {
+                        "i": {
+                            "source": {"type": "TEL", "target": "+15550000001"},
+                            "destinations": [{"type": "TEL", "target": f"+1555{n:07d}"}],
+                            "actions": actions,
+                        }
+                    },
+                }
+                async with semaphore:
+                    started = time.perf_counter()
+                    response = await http.post(
+                        "/graphql", json=body, headers={"Authorization": auth}
+                    )
+                    latencies.append((time.perf_counter() - started) * 1000)
+                answer = response.json()
+                assert "errors" not in answer, answer
+                ids.append(answer["data"]["createCall"][0]["id"])
+
+            await asyncio.gather(*(one(first + n) for n in range(count)))
+        return latencies, ids
+
+    uvloop.install()
+    out.put(asyncio.run(run()))
+
+
+async def in_client_process(
+    url: str,
+    auth: str,
+    actions: list[dict[str, Any]],
+    first: int,
+    count: int,
+    concurrency: int,
+) -> tuple[list[float], list[str]]:
+    """Runs `_client_main` in a process of its own, as a customer's client is."""
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    process = context.Process(
+        target=_client_main, args=(url, auth, actions, first, count, concurrency, out)
+    )
+    process.start()
+    result: tuple[list[float], list[str]] = await asyncio.to_thread(out.get)
+    await asyncio.to_thread(process.join)
+    return result
 
 
 def cpu_seconds(process: psutil.Process) -> float:

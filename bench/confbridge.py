@@ -96,6 +96,7 @@ async def main() -> None:
             services.flow_actions,
             services.route_number,
             services.calls.place,
+            services.activeflows.start_on_complete,
         ).all(),
         *ConfbridgeActivities(services.sessions).all(),
     ]

@@ -129,7 +129,11 @@ class ActiveflowWorkflow:
         reason = await self.runner.run(workflow.now, lambda: "")
         errors = list(self.runner.errors)
         await steps.end_activeflow(
-            input.customer_id, input.activeflow_id, reason, errors[0] if errors else ""
+            input.customer_id,
+            input.activeflow_id,
+            reason,
+            errors[0] if errors else "",
+            self.runner.variables,
         )
         return ActiveflowResult(reason, self.runner.execute_count, errors)
 

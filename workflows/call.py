@@ -242,6 +242,8 @@ class CallWorkflow:
                 self.answered = True
         elif kind == "StasisStart":
             self.in_stasis = True  # only now can it be bridged
+            # an originated channel's Up is not signalled: this StasisStart carries it
+            self.channel_state = event.state or self.channel_state
             if self.input.direction == "outgoing" and not self.early:
                 self.answered = True  # an originated channel enters Stasis when answered
         elif kind == "ChannelDtmfReceived":
@@ -249,7 +251,8 @@ class CallWorkflow:
         elif kind in ("ChannelDestroyed",):
             self.gone = True
             self.cause = event.cause
-        elif kind == "ChannelHangupRequest" and not self.cause:
+        elif kind == "ChannelHangupRequest" and not self.cause:  # no longer signalled; in
+            # histories recorded before (ChannelDestroyed after it sets the same cause)
             self.cause = event.cause
 
     def _digit(self, digit: str) -> None:
@@ -671,6 +674,7 @@ class CallWorkflow:
             self.input.activeflow_id,
             state.end_reason if state is not None else "",
             self.runner.errors[0] if self.runner.errors else "",
+            self.runner.variables if state is not None else {},
         )
 
     async def record_action(self, action: Action) -> None:

@@ -67,6 +67,7 @@ def call_activities(services: Services) -> list[Any]:
         services.flow_actions,
         services.route_number,
         services.calls.place,
+        services.activeflows.start_on_complete,
     )
     return [*impl.all(), *ConfbridgeActivities(services.sessions).all()]
 
@@ -103,7 +104,7 @@ async def run_workers(settings: Settings) -> None:
     from voipbin.events.dispatcher import OutboxDispatcher
     from voipbin.services import build_services
 
-    services = build_services(settings)
+    services = build_services(settings, worker=True)
     try:
         client = await services.temporal()
         worker = Worker(

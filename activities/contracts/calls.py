@@ -63,6 +63,8 @@ class EndActiveflowInput:
     activeflow_id: UUID
     reason: str = ""  # the engine's end reason: finished, stopped, max_executed_actions...
     error: str = ""  # why it ended early, for the customer to read (empty when finished)
+    # the flow's variables at its end, inherited by its flow's on_complete_flow_id
+    variables: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

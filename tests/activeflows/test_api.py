@@ -3,6 +3,8 @@ the variables rules, tenancy and refused actions."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import uuid
 from typing import Any
@@ -231,3 +233,120 @@ async def test_a_refused_start_leaves_no_activeflow_claiming_to_run(af: AfStack)
         assert await af.event_types(new_id) == ["activeflow_created", "activeflow_updated"]
     finally:
         await services.close()
+
+
+UPDATE_FLOW = "mutation($i:UpdateFlowInput!){updateFlow(input:$i){id onCompleteFlowId}}"
+CHAINED = """query($ref:UUID!){activeflows(filter:{referenceId:$ref}, first:20){
+edges{node{id flowId referenceType referenceId status}}}}"""
+
+
+async def test_on_complete_flow_runs_next_with_the_variables_at_most_five_deep(
+    af: AfStack,
+) -> None:
+    # given a flow that reports its variables and names itself as its on_complete flow
+    tenant = await af.tenant()
+    hook = af.server.hook()
+    report = (
+        '{"x":"${x}","n":"${voipbin.activeflow.complete_count}",'
+        '"id":"${voipbin.activeflow.id}","ref":"${voipbin.activeflow.reference_activeflow_id}"}'
+    )
+    actions = [
+        {"type": "webhook_send", "option": {"sync": True, "uri": hook, "data": report}},
+        {"type": "variable_set", "option": {"key": "x", "value": "${x}+"}},
+    ]
+    created = await af.api.ok(
+        CREATE_FLOW, {"i": {"name": "chain", "actions": actions}}, auth=tenant.auth
+    )
+    flow_id = created["createFlow"]["id"]
+    await af.api.ok(
+        UPDATE_FLOW, {"i": {"id": flow_id, "onCompleteFlowId": flow_id}}, auth=tenant.auth
+    )
+
+    # when an activeflow of it is started
+    body = await _create(af, tenant, flowId=flow_id, variables={"x": "a"})
+    first = body["data"]["createActiveflow"]["id"]
+
+    # then it and five chained activeflows run, one after the other, each with the
+    # variables the one before ended with and pointing back at it
+    reports = [json.loads((await af.server.next_request())[2]) for _ in range(6)]
+    assert [r["n"] for r in reports] == ["0", "1", "2", "3", "4", "5"]
+    assert [r["x"] for r in reports] == ["a", "a+", "a++", "a+++", "a++++", "a+++++"]
+    assert reports[0]["id"] == first and reports[0]["ref"] == str(uuid.UUID(int=0))
+    for before, after in itertools.pairwise(reports):
+        assert after["ref"] == before["id"] and after["id"] != before["id"]
+    last = await af.result(reports[-1]["id"])
+    assert last.end_reason == "finished"
+    for report_ in reports:
+        row = await af.row(report_["id"])
+        assert (row.status, row.flow_id, row.reference_type) == ("ended", uuid.UUID(flow_id), "api")
+        assert "activeflow_created" in await af.event_types(report_["id"])
+    # and the sixth is the last: no seventh request comes
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(af.server.requests.get(), 1.0)
+
+
+async def test_a_call_flows_on_complete_flow_runs_after_the_call_for_the_same_call(
+    af: AfStack,
+) -> None:
+    # given an after-call flow (no media) and a call flow naming it as on_complete
+    tenant = await af.tenant()
+    hook = af.server.hook()
+    after = await af.api.ok(
+        CREATE_FLOW,
+        {
+            "i": {
+                "name": "after call",
+                "actions": [
+                    {
+                        "type": "webhook_send",
+                        "option": {
+                            "sync": True,
+                            "uri": hook,
+                            "data": '{"call":"${voipbin.call.id}","said":"${said}"}',
+                        },
+                    }
+                ],
+            }
+        },
+        auth=tenant.auth,
+    )
+    call_flow = await af.api.ok(
+        CREATE_FLOW,
+        {
+            "i": {
+                "name": "the call",
+                "actions": [
+                    {"type": "variable_set", "option": {"key": "said", "value": "hello"}},
+                    {"type": "hangup"},
+                ],
+                "onCompleteFlowId": after["createFlow"]["id"],
+            }
+        },
+        auth=tenant.auth,
+    )
+    # when a call runs that flow and hangs up
+    placed = await af.api.ok(
+        "mutation($i:CreateCallInput!){createCall(input:$i){id activeflowId}}",
+        {
+            "i": {
+                "source": {"type": "TEL", "target": "+15550000001"},
+                "destinations": [{"type": "TEL", "target": "+15550001234"}],
+                "flowId": call_flow["createFlow"]["id"],
+            }
+        },
+        auth=tenant.auth,
+    )
+    call = placed["createCall"][0]
+    # then the after-call flow runs for the same call, with the call's variables
+    _, _, sent = await af.server.next_request()
+    assert json.loads(sent) == {"call": call["id"], "said": "hello"}
+    listed = await af.api.ok(CHAINED, {"ref": call["id"]}, auth=tenant.auth)
+    nodes = [e["node"] for e in listed["activeflows"]["edges"]]
+    assert {n["flowId"] for n in nodes} == {
+        call_flow["createFlow"]["id"],
+        after["createFlow"]["id"],
+    }
+    assert {n["referenceType"].lower() for n in nodes} == {"call"}
+    chained = next(n for n in nodes if n["id"] != call["activeflowId"])
+    row = await af.row(chained["id"])
+    assert row.reference_activeflow_id == uuid.UUID(call["activeflowId"])

@@ -169,6 +169,7 @@ async def call_harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Call
             services.flow_actions,
             services.route_number,
             services.calls.place,
+            services.activeflows.start_on_complete,
         ).all(),
         *ConfbridgeActivities(services.sessions).all(),
     ]

@@ -9,11 +9,12 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 import sqlalchemy as sa
 import structlog
 from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from voipbin import repository as repo
@@ -28,6 +29,7 @@ from voipbin.config import Settings
 from voipbin.db import SessionFactory, transaction, utcnow
 from voipbin.errors import Conflict, EngineUnavailable, InvalidInput, NotFound
 from voipbin.events.outbox import emit
+from voipbin.flows.models import Flow
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.webhooks.ssrf import UrlGuard
 from workflows.activeflow import (
@@ -76,6 +78,14 @@ def refuse_media_actions(actions: list[dict[str, Any]], field: str) -> None:
                 f"{where}[{index}] `{kind}` needs a call; an activeflow without a call runs "
                 "only actions without media (use createCall for this flow)",
             )
+
+
+MAX_COMPLETE_CHAIN = 5
+ON_COMPLETE_NAMESPACE = UUID("5d0c3c1e-2b5e-4d39-9b0e-0c1a9f3e7a21")
+
+
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() else 0
 
 
 class ActiveflowService:
@@ -178,14 +188,16 @@ class ActiveflowService:
             )
         flow.status, flow.end_reason, flow.error = row.status, row.end_reason, row.error
 
-    async def _start(self, flow: Activeflow, variables: dict[str, str]) -> None:
+    async def _start(
+        self, flow: Activeflow, variables: dict[str, str], complete_count: int = 0
+    ) -> None:
         system = activeflow_variables(
             activeflow_id=flow.id,
             reference_type=flow.reference_type,
-            reference_id=NIL,
-            reference_activeflow_id=NIL,
+            reference_id=flow.reference_id or NIL,
+            reference_activeflow_id=flow.reference_activeflow_id or NIL,
             flow_id=flow.flow_id or NIL,
-            complete_count=0,
+            complete_count=complete_count,
         )
         calls = self._settings.calls
         client = await self._temporal()
@@ -197,7 +209,7 @@ class ActiveflowService:
                 list(flow.actions),
                 {**variables, **system},  # system last: a client cannot forge it
                 flow.reference_type,
-                None,
+                flow.reference_id,
                 flow.flow_id,
                 calls.max_executed_actions,
                 calls.http_timeout_seconds,
@@ -205,6 +217,62 @@ class ActiveflowService:
             id=activeflow_workflow_id(flow.id),
             task_queue=calls.task_queue or "calls",
         )
+
+    async def start_on_complete(
+        self, customer_id: UUID, ended_id: UUID, variables: dict[str, str]
+    ) -> UUID | None:
+        """Spec flow-actions.md: when an activeflow ends and its flow has
+        `on_complete_flow_id`, a new activeflow of that flow runs for the same reference,
+        with `reference_activeflow_id` = the ended one and all its variables, at most
+        MAX_COMPLETE_CHAIN deep (`voipbin.activeflow.complete_count`). A call's flow ends
+        with its call, so the chained flow runs without media (ActiveflowWorkflow: a
+        media action ends it with a recorded error). The id derives from the ended one:
+        an activity retry starts nothing twice. The new activeflow's id, or None."""
+        count = _int(variables.get("voipbin.activeflow.complete_count", ""))
+        async with self._sessions() as session:
+            ended = await session.get(Activeflow, ended_id)
+            if ended is None or ended.customer_id != customer_id or ended.tm_delete is not None:
+                return None
+            if ended.end_reason in ("start_failed", "deleted") or ended.flow_id is None:
+                return None
+            flow = await session.get(Flow, ended.flow_id)
+            next_flow_id = None if flow is None else flow.on_complete_flow_id
+        if next_flow_id is None:
+            return None
+        if count >= MAX_COMPLETE_CHAIN:
+            log.info("activeflow_complete_chain_limit", activeflow_id=str(ended_id), depth=count)
+            return None
+        actions = await self._load_flow(customer_id, next_flow_id)
+        if actions is None:  # deleted since it was set
+            return None
+        new_id = uuid5(ON_COMPLETE_NAMESPACE, str(ended_id))
+        async with transaction(self._sessions) as session:
+            chained = await session.get(Activeflow, new_id)
+            if chained is None:  # else: a retry after the commit
+                chained = Activeflow(
+                    id=new_id,
+                    customer_id=customer_id,
+                    flow_id=next_flow_id,
+                    reference_type=ended.reference_type,
+                    reference_id=ended.reference_id,
+                    reference_activeflow_id=ended.id,
+                    webhook_uri=ended.webhook_uri,
+                    webhook_method=ended.webhook_method,
+                    actions=actions,
+                )
+                session.add(chained)
+                await session.flush()
+                await emit(
+                    session,
+                    customer_id=customer_id,
+                    event_type="activeflow_created",
+                    resource_type="activeflow",
+                    resource_id=chained.id,
+                    data=activeflow_data(chained),
+                )
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await self._start(chained, variables, count + 1)
+        return new_id
 
     async def get(self, principal: Principal, activeflow_id: UUID) -> Activeflow:
         async with self._sessions() as session:

@@ -104,6 +104,14 @@ async def place_calls(input: c.PlaceCallsInput) -> list[UUID]:
 
 
 async def end_activeflow(
-    customer_id: UUID, activeflow_id: UUID, reason: str = "", error: str = ""
+    customer_id: UUID,
+    activeflow_id: UUID,
+    reason: str = "",
+    error: str = "",
+    variables: dict[str, str] | None = None,
 ) -> None:
-    await local(c.end_activeflow, c.EndActiveflowInput(customer_id, activeflow_id, reason, error))
+    """The row ended (+ event); then its flow's on_complete flow, if any, is started."""
+    await local(
+        c.end_activeflow,
+        c.EndActiveflowInput(customer_id, activeflow_id, reason, error, dict(variables or {})),
+    )

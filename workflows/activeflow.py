@@ -167,13 +167,23 @@ class ActiveflowWorkflow:
         flow_id: UUID | None,
         actions: list[dict[str, Any]],
         chained: bool,
+        early_execution: bool = False,
     ) -> None:
         """`call`: new outgoing calls with their own flow. No call of ours to chain them
         to (the original honours `chained` only for call references)."""
         key = f"call:{self.activeflow_id}:{self.runner.execute_count}"
         await steps.place_calls(
             c.PlaceCallsInput(
-                self.input.customer_id, key, source, destinations, None, False, "", flow_id, actions
+                self.input.customer_id,
+                key,
+                source,
+                destinations,
+                None,
+                False,
+                "",
+                flow_id,
+                actions,
+                early_execution=early_execution,
             )
         )
 

@@ -533,8 +533,10 @@ class CallWorkflow:
         flow_id: UUID | None,
         actions: list[dict[str, Any]],
         chained: bool,
+        early_execution: bool = False,
     ) -> None:
-        """`call`: new outgoing calls running their own flow; the flow does not wait."""
+        """`call`: new outgoing calls running their own flow (from ringing on with
+        `early_execution`); the flow does not wait."""
         key = f"call:{self.input.call_id}:{self.runner.execute_count}"
         placed = await self._slow(
             c.place_calls,
@@ -548,6 +550,7 @@ class CallWorkflow:
                 "",
                 flow_id,
                 actions,
+                early_execution=early_execution,
             ),
             30,
         )
@@ -678,6 +681,14 @@ class CallWorkflow:
         )
 
     async def record_action(self, action: Action) -> None:
+        if (
+            self.early
+            and self.answered
+            and self.status in ("dialing", "ringing")
+            and workflow.patched("early-answer-progressing")
+        ):
+            # answered while its early-executed flow ran actions without media
+            await self.answered_late()
         await steps.record_action(
             self.input.customer_id,
             self.input.call_id,
@@ -704,6 +715,12 @@ class CallWorkflow:
 
     async def answer(self) -> None:
         if self.status == "progressing":
+            return
+        if self.early_ringing:
+            # An early-executed outgoing call (`call` with early_execution): its party
+            # answers, not us. Media waits for that; a hangup meanwhile stops the flow.
+            await self.wait_for(lambda: self.answered, self.input.timeouts.max_call_seconds)
+            await self.answered_late()
             return
         await self._ari(t.answer, t.ChannelRef(self.node, self.channel_id))
         self.answered = True

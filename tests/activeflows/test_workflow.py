@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from tests.activeflows.conftest import AfStack
-from tests.calls.conftest import META
+from tests.calls.conftest import META, TIME_SCALE
 from voipbin.activeflows.service import CreateActiveflow
 
 A1, A2, A3, A4 = (f"00000000-0000-0000-0000-0000000af00{i}" for i in (1, 2, 3, 4))
@@ -181,3 +181,58 @@ async def test_a_call_without_source_fails_the_action_with_its_reason(af: AfStac
     result = await af.result(activeflow_id)
     assert result.end_reason == "action_failed"
     assert (await af.row(activeflow_id)).error == "call: target must not be empty"
+
+
+async def test_call_action_with_early_execution_runs_the_flow_while_it_rings(
+    af: AfStack,
+) -> None:
+    # given a party that rings for 2 s (scripts run at TIME_SCALE) before it answers, and
+    # a call to it whose flow
+    # reports to the customer's server, then speaks, then hangs up
+    h = af.h
+    await h.script("+15550007003", [{"ring": 2 / TIME_SCALE}, {"answer": True}, {"wait": 300}])
+    hook = af.server.hook()
+    flow = [
+        {"type": "webhook_send", "option": {"sync": True, "uri": hook, "data": "early"}},
+        {"type": "talk", "option": {"text": "hello"}},
+        {"type": "hangup"},
+    ]
+    actions = [
+        {
+            "type": "call",
+            "option": {
+                "source": {"type": "tel", "target": "+15550000001"},
+                "destinations": [{"type": "tel", "target": "+15550007003"}],
+                "actions": flow,
+                "early_execution": True,
+            },
+        }
+    ]
+    await _start(af, actions)
+    # when the webhook arrives, the call still rings
+    _, _, sent = await af.server.next_request()
+    assert sent == b"early"
+    [call] = [
+        c for c in await af.calls_of(h.customer_id) if c.destination["target"] == "+15550007003"
+    ]
+    async with h.services.sessions() as session:
+        ringing = await session.get(type(call), call.id)
+    assert ringing is not None and ringing.status == "ringing"
+    # then the talk waited for the party's answer (never answered by us), and the call
+    # went ringing → progressing → hangup with our hangup
+    result = await h.result(call.id)
+    assert (result.hangup_by, result.hangup_reason, result.errors) == ("local", "normal", [])
+    kinds = [e.event_type for e in await h.events(call.id)]
+    assert [k for k in kinds if k in ("call_ringing", "call_progressing", "call_hangup")] == [
+        "call_ringing",
+        "call_progressing",
+        "call_hangup",
+    ]
+    flow_row = await af.row(call.activeflow_id)
+    assert [a["type"] for a in flow_row.executed_actions] == ["webhook_send", "talk", "hangup"]
+    async with h.services.sessions() as session:
+        ended = await session.get(type(call), call.id)
+    assert ended is not None and ended.tm_ringing and ended.tm_progressing
+    # progressing came with the party's answer after its 2 s of ringing, not at the talk
+    assert (ended.tm_progressing - ended.tm_ringing).total_seconds() > 1.5
+    await h.keep_history(call.id, "early_execution")

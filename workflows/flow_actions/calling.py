@@ -35,7 +35,12 @@ async def call(host: Any, action: Action, option: o.CallOption) -> None:
         raise ActionFailed("call needs at least one tel or sip destination")
     flow_id = option.flow_id if option.flow_id != o.NIL_UUID else None
     await host.place_independent(
-        _address(option.source), destinations, flow_id, list(option.actions), option.chained
+        _address(option.source),
+        destinations,
+        flow_id,
+        list(option.actions),
+        option.chained,
+        option.early_execution,
     )
 
 

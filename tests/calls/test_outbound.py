@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
+from sqlmodel import col
+
 from tests.calls.conftest import META, CallHarness
+from tests.helpers.ports import free_port
+from voipbin.activeflows.models import Activeflow
 from voipbin.calls.models import Call
 from voipbin.calls.service import CreateCall
+from voipbin.errors import EngineUnavailable
+from voipbin.services import build_services
 from workflows.call import CallWorkflow
 
 SOURCE = {"type": "tel", "target": "+15550000001"}
@@ -98,3 +106,51 @@ async def test_ivr_branch_follows_the_pressed_digit(call_harness: CallHarness) -
     await h.keep_history(call.id, "ivr_branch")
     # the same once an answer and a hangup are signalled once each (bridge/router.py)
     await h.keep_history(call.id, "ivr_branch_answer_signalled_once")
+
+
+async def test_a_refused_start_leaves_no_call_claiming_to_dial(call_harness: CallHarness) -> None:
+    # given: the same database, but a workflow engine that is not there
+    h = call_harness
+    settings = h.settings.model_copy(deep=True)
+    settings.temporal_address = f"127.0.0.1:{free_port()}"
+    services = build_services(settings)
+    destinations = [{"type": "tel", "target": n} for n in ("+15550001900", "+15550001901")]
+    try:
+        # when: calls to two destinations are created
+        with pytest.raises(EngineUnavailable) as refused:
+            await services.calls.create(
+                h.principal, META, CreateCall(SOURCE, destinations, actions=[{"type": "hangup"}])
+            )
+        assert "2 of 2 calls were not placed" in refused.value.message
+        assert refused.value.code.value == "INTERNAL"
+        # then: both are hung up as failed and their activeflows ended, events included
+        async with services.sessions() as session:
+            rows = (
+                (
+                    await session.execute(
+                        sa.select(Call).where(
+                            col(Call.customer_id) == h.principal.customer_id,
+                            col(Call.destination)["target"].astext.in_(
+                                [d["target"] for d in destinations]
+                            ),
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            assert len(rows) == 2
+            for row in rows:
+                assert (row.status, row.hangup_by, row.hangup_reason) == (
+                    "hangup",
+                    "local",
+                    "failed",
+                )
+                assert str(row.id) in refused.value.message
+                flow = await session.get(Activeflow, row.activeflow_id)
+                assert flow is not None
+                assert (flow.status, flow.end_reason) == ("ended", "start_failed")
+                kinds = [e.event_type for e in await h.events(row.id)]
+                assert kinds == ["call_created", "call_hangup"]
+    finally:
+        await services.close()

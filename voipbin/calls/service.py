@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -20,15 +21,15 @@ from temporalio.service import RPCError
 
 from activities.contracts.calls import PlaceCallsInput
 from voipbin import repository as repo
-from voipbin.activeflows.models import Activeflow
+from voipbin.activeflows.models import Activeflow, ActiveflowStatus
 from voipbin.audit.service import record
 from voipbin.auth.principal import MANAGER_OR_ADMIN, Principal, RequestMeta
 from voipbin.bridge.inbound import InboundStarter
 from voipbin.calls.models import Call, CallStatus
 from voipbin.calls.public import activeflow_data, call_data
 from voipbin.config import Settings
-from voipbin.db import SessionFactory, transaction
-from voipbin.errors import Conflict, InvalidInput, NotFound
+from voipbin.db import SessionFactory, transaction, utcnow
+from voipbin.errors import Conflict, EngineUnavailable, InvalidInput, NotFound
 from voipbin.events.hub import ConnectionBudget
 from voipbin.events.outbox import emit
 from voipbin.events.service import EventService
@@ -41,6 +42,8 @@ from workflows.ids import call_workflow_id
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 MAX_DESTINATIONS = 100
 IDEM_NAMESPACE = uuid.UUID("0b1f3c5e-7c1e-4d8e-9a55-6a1f0c7d2e11")
+
+log = structlog.get_logger(__name__)
 
 FlowLoader = Callable[[UUID, UUID], Awaitable[list[dict[str, Any]] | None]]
 
@@ -233,9 +236,57 @@ class CallService:
                 if existing:
                     return existing
             raise
+        refused: list[UUID] = []
         for call, flow in calls:
-            await self.start_workflow(call, flow, actions, clean_variables(data.variables))
+            try:
+                await self.start_workflow(call, flow, actions, clean_variables(data.variables))
+            except Exception as exc:
+                # Temporal down or refusing: end the rows just committed (events included),
+                # so no call claims to be dialling without a workflow behind it
+                log.warning("call_start_failed", call_id=str(call.id), error=str(exc))
+                await self._end_unstarted(call, flow, f"the workflow engine refused it: {exc}")
+                refused.append(call.id)
+        if refused:
+            placed = len(calls) - len(refused)
+            raise EngineUnavailable(
+                "the workflow engine is unavailable: "
+                f"{len(refused)} of {len(calls)} calls were not placed (hung up with reason "
+                f"failed: {', '.join(map(str, refused))}); {placed} were placed. Retry later "
+                "(with a new idempotencyKey if you gave one)"
+            )
         return [call for call, _ in calls]
+
+    async def _end_unstarted(self, call: Call, flow: Activeflow, error: str) -> None:
+        """A call whose workflow never started: hung up (reason failed, cause 0: it never
+        reached the network), its activeflow ended with reason start_failed."""
+        now = utcnow()
+        async with transaction(self._sessions) as session:
+            row = await session.get(Call, call.id, with_for_update=True)
+            if row is not None and row.status != CallStatus.HANGUP:
+                row.status = CallStatus.HANGUP.value
+                row.hangup_by, row.hangup_reason, row.hangup_cause = "local", "failed", 0
+                row.tm_hangup = row.tm_update = now
+                await emit(
+                    session,
+                    customer_id=row.customer_id,
+                    event_type="call_hangup",
+                    resource_type="call",
+                    resource_id=row.id,
+                    data=call_data(row),
+                )
+            ended = await session.get(Activeflow, flow.id, with_for_update=True)
+            if ended is not None and ended.status != ActiveflowStatus.ENDED:
+                ended.status = ActiveflowStatus.ENDED.value
+                ended.end_reason, ended.error = "start_failed", error[:2048]
+                ended.tm_update = now
+                await emit(
+                    session,
+                    customer_id=ended.customer_id,
+                    event_type="activeflow_updated",
+                    resource_type="activeflow",
+                    resource_id=ended.id,
+                    data=activeflow_data(ended),
+                )
 
     async def start_workflow(
         self,

@@ -64,6 +64,7 @@ class CallActivities:
             self.set_status,
             self.set_action,
             self.end_activeflow,
+            self.write_rows,
             self.synthesize,
             self.http_request,
             self.load_flow,
@@ -138,92 +139,44 @@ class CallActivities:
     # RETURNING (the row comes back as a loaded entity, not built and flushed) plus its
     # event (DESIGN §12). The WHERE clause carries the guard a read-then-check had, and
     # the statements are built once (`_status_update` & co.), so they compile once.
+    # `write_rows` runs several of them in one transaction: CallWorkflow batches the
+    # writes it needs no answer from until it next waits or talks to a node.
 
     @activity.defn(name=c.SET_STATUS)
     async def set_status(self, input: c.SetStatusInput) -> c.CallRow:
-        params: dict[str, Any] = {
-            "p_id": input.call_id,
-            "p_now": utcnow(),
-            "p_node": input.node,
-            "p_by": input.hangup_by,
-            "p_reason": input.hangup_reason,
-            "p_cause": input.hangup_cause,
-        }
         async with transaction(self.sessions) as session:
-            moved = await _update_returning(
-                session, _status_update(input.status, bool(input.node)), params
-            )
-            if moved is None:  # a retried or stale transition: the row as it is
-                status = await session.scalar(
-                    sa.select(col(Call.status)).where(col(Call.id) == input.call_id)
-                )
-                if status is None:
-                    raise RuntimeError(f"call {input.call_id} has no row")
-                return c.CallRow(status, False)
-            assert isinstance(moved, Call)
-            await emit(
-                session,
-                customer_id=moved.customer_id,
-                event_type=STATUS_EVENT[moved.status],
-                resource_type="call",
-                resource_id=moved.id,
-                data=call_data(moved),
-            )
-            return c.CallRow(moved.status, True)
+            return await _write_status(session, input)
 
     @activity.defn(name=c.SET_ACTION)
     async def set_action(self, input: c.SetActionInput) -> None:
-        now = utcnow()
-        action = {**input.action, "tm_execute": now.isoformat()}
-        params = {
-            "p_id": input.activeflow_id,
-            "p_count": input.execute_count,
-            "p_action": action,
-            "p_now": now,
-        }
         async with transaction(self.sessions) as session:
-            flow = await _update_returning(session, _ACTION_UPDATE, params)
-            if flow is None:
-                return  # a retried step, or an ended activeflow: nothing changes
-            assert isinstance(flow, Activeflow)
-            await emit(
-                session,
-                customer_id=flow.customer_id,
-                event_type="activeflow_updated",
-                resource_type="activeflow",
-                resource_id=flow.id,
-                data=activeflow_data(flow),
-            )
-            if input.call_id is not None:
-                await session.execute(
-                    _CALL_ACTION_UPDATE,
-                    {"p_id": input.call_id, "p_action": action, "p_now": now},
-                    execution_options={"synchronize_session": False},
-                )
+            await _write_action(session, input)
 
     @activity.defn(name=c.END_ACTIVEFLOW)
     async def end_activeflow(self, input: c.EndActiveflowInput) -> None:
-        params = {
-            "p_id": input.activeflow_id,
-            "p_reason": input.reason[:32],
-            "p_error": input.error[:2048],
-            "p_now": utcnow(),
-        }
         async with transaction(self.sessions) as session:
-            flow = await _update_returning(session, _END_UPDATE, params)
-            if isinstance(flow, Activeflow):  # else ended already (stopped, deleted, a retry)
-                await emit(
-                    session,
-                    customer_id=flow.customer_id,
-                    event_type="activeflow_updated",
-                    resource_type="activeflow",
-                    resource_id=flow.id,
-                    data=activeflow_data(flow),
-                )
-        # After the commit, and on a retry too (it starts each chained flow once). A row
-        # this call just ended tells whether its flow could have an on_complete flow.
-        if not isinstance(flow, Activeflow) or flow.flow_id is not None:
-            await self.on_complete(input.customer_id, input.activeflow_id, input.variables)
+            chain = await _write_end(session, input)
+        if chain:
+            await self._chain(input)
+
+    @activity.defn(name=c.WRITE_ROWS)
+    async def write_rows(self, input: c.WriteRowsInput) -> None:
+        """In order, all or none: the events come out as if written one by one."""
+        ended: list[c.EndActiveflowInput] = []
+        async with transaction(self.sessions) as session:
+            for write in input.writes:
+                if write.status is not None:
+                    await _write_status(session, write.status)
+                if write.action is not None:
+                    await _write_action(session, write.action)
+                if write.end is not None and await _write_end(session, write.end):
+                    ended.append(write.end)
+        for end in ended:
+            await self._chain(end)
+
+    async def _chain(self, end: c.EndActiveflowInput) -> None:
+        """After the commit (and on a retry too: it starts each chained flow once)."""
+        await self.on_complete(end.customer_id, end.activeflow_id, end.variables)
 
     # -- slow work -----------------------------------------------------------------------
 
@@ -329,6 +282,91 @@ class CallActivities:
                 resource_id=row.id,
                 data=recording_data(row),
             )
+
+
+async def _write_status(session: AsyncSession, input: c.SetStatusInput) -> c.CallRow:
+    """Apply a status transition (the original's rules) + its event."""
+    params: dict[str, Any] = {
+        "p_id": input.call_id,
+        "p_now": utcnow(),
+        "p_node": input.node,
+        "p_by": input.hangup_by,
+        "p_reason": input.hangup_reason,
+        "p_cause": input.hangup_cause,
+    }
+    moved = await _update_returning(session, _status_update(input.status, bool(input.node)), params)
+    if moved is None:  # a retried or stale transition: the row as it is
+        status = await session.scalar(
+            sa.select(col(Call.status)).where(col(Call.id) == input.call_id)
+        )
+        if status is None:
+            raise RuntimeError(f"call {input.call_id} has no row")
+        return c.CallRow(status, False)
+    assert isinstance(moved, Call)
+    await emit(
+        session,
+        customer_id=moved.customer_id,
+        event_type=STATUS_EVENT[moved.status],
+        resource_type="call",
+        resource_id=moved.id,
+        data=call_data(moved),
+    )
+    return c.CallRow(moved.status, True)
+
+
+async def _write_action(session: AsyncSession, input: c.SetActionInput) -> None:
+    """The current action on the activeflow (and call) + `activeflow_updated`."""
+    now = utcnow()
+    # stamped by the workflow when it ran (a batched write comes later), else now
+    action = {"tm_execute": now.isoformat(), **input.action}
+    params = {
+        "p_id": input.activeflow_id,
+        "p_count": input.execute_count,
+        "p_action": action,
+        "p_now": now,
+    }
+    flow = await _update_returning(session, _ACTION_UPDATE, params)
+    if flow is None:
+        return  # a retried step, or an ended activeflow: nothing changes
+    assert isinstance(flow, Activeflow)
+    await emit(
+        session,
+        customer_id=flow.customer_id,
+        event_type="activeflow_updated",
+        resource_type="activeflow",
+        resource_id=flow.id,
+        data=activeflow_data(flow),
+    )
+    if input.call_id is not None:
+        await session.execute(
+            _CALL_ACTION_UPDATE,
+            {"p_id": input.call_id, "p_action": action, "p_now": now},
+            execution_options={"synchronize_session": False},
+        )
+
+
+async def _write_end(session: AsyncSession, input: c.EndActiveflowInput) -> bool:
+    """The activeflow ended + its event; whether its flow may chain an on_complete flow
+    (a row ended before, by a stop, a delete or this write's first try, is checked by
+    the chain itself)."""
+    params = {
+        "p_id": input.activeflow_id,
+        "p_reason": input.reason[:32],
+        "p_error": input.error[:2048],
+        "p_now": utcnow(),
+    }
+    flow = await _update_returning(session, _END_UPDATE, params)
+    if not isinstance(flow, Activeflow):
+        return True
+    await emit(
+        session,
+        customer_id=flow.customer_id,
+        event_type="activeflow_updated",
+        resource_type="activeflow",
+        resource_id=flow.id,
+        data=activeflow_data(flow),
+    )
+    return flow.flow_id is not None
 
 
 @functools.cache

@@ -54,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
     )
 
 NIL = UUID(int=0)
+BATCHED_WRITES_PATCH = "batched-row-writes"
 HANGUP_SIGNAL = "hangup"
 CONNECT_LEG_SIGNAL = "connect_leg"
 STOP_FLOW_SIGNAL = "stop_activeflow"
@@ -212,6 +213,11 @@ class CallWorkflow:
         self.background: list[asyncio.Task[None]] = []  # async amd waiting for its result
         self.input: CallInput = input
         self.runner = FlowRunner(self, CALL_EXECUTORS)
+        # Row writes the workflow needs no answer from, held until it next waits, runs an
+        # activity or signals (`flush`): one local activity and one transaction for
+        # several (set in `run`; histories from before replay one activity per write).
+        self.batched = False
+        self.writes: list[c.RowWrite] = []
         if input.direction == "outgoing":
             self.channel_id = str(input.call_id)
         else:
@@ -326,6 +332,7 @@ class CallWorkflow:
 
     @workflow.run
     async def run(self, input: CallInput) -> CallResult:
+        self.batched = workflow.patched(BATCHED_WRITES_PATCH)
         if input.direction == "incoming" and input.customer_id == NIL:
             accepted = await self._la(
                 c.accept_inbound,
@@ -394,6 +401,7 @@ class CallWorkflow:
         if self.answered and not self.stopped:
             await self._set_status("progressing")
             await self._tell_master(LegEvent(input.call_id, self.channel_id, True))
+            await self.flush()
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: self.stopped, timeout=input.timeouts.max_call_seconds
@@ -408,11 +416,13 @@ class CallWorkflow:
     async def _tell_master(self, event: LegEvent) -> None:
         if self.input.master_call_id is None:
             return
+        await self.flush()
         handle = workflow.get_external_workflow_handle(call_workflow_id(self.input.master_call_id))
         with contextlib.suppress(Exception):  # the master is gone: nobody to tell
             await handle.signal(CONNECT_LEG_SIGNAL, event)
 
     async def _hang_up_call(self, call_id: UUID) -> None:
+        await self.flush()
         handle = workflow.get_external_workflow_handle(call_workflow_id(call_id))
         with contextlib.suppress(Exception):  # already ended
             await handle.signal(HANGUP_SIGNAL, HangupRequest("normal"))
@@ -449,6 +459,7 @@ class CallWorkflow:
         def all_gone() -> bool:
             return all(i in self.legs and self.legs[i].gone for i in legs)
 
+        await self.flush()
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
                 lambda: answered() is not None or all_gone() or self.stopped,
@@ -468,6 +479,7 @@ class CallWorkflow:
             t.bridge_add,
             t.BridgeMembersInput(self.node, bridge_id, [self.channel_id, winner.channel_id]),
         )
+        await self.flush()
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
                 lambda: self.stopped or self.legs[winner.call_id].gone,
@@ -596,6 +608,7 @@ class CallWorkflow:
                 await self._set_status("ringing")
                 continue
             remaining = (deadline - workflow.now()).total_seconds()
+            await self.flush()
             try:
                 await workflow.wait_condition(
                     lambda: (
@@ -625,26 +638,52 @@ class CallWorkflow:
                 self.cause = self.cause or REASON_CAUSE.get(reason, 16)
         by = "local" if self.status in ("terminating", "canceling") else "remote"
         reason = hangup_reason(input.direction, self.status, self.cause)
-        await self._la(
-            c.set_status,
-            c.SetStatusInput(input.call_id, input.customer_id, "hangup", by, reason, self.cause),
+        await self._write(
+            c.RowWrite(
+                status=c.SetStatusInput(
+                    input.call_id, input.customer_id, "hangup", by, reason, self.cause
+                )
+            )
         )
         self.status = "hangup"
+        await self.flush()
         for chained in self.chained:
             await self._hang_up_call(chained)
         return CallResult("hangup", by, reason, self.cause, list(self.runner.errors))
 
     async def _wait_gone(self, seconds: float) -> None:
+        await self.flush()
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(lambda: self.gone, timeout=seconds)
 
     # -- helpers for executors -----------------------------------------------------------
 
     async def _la(self, fn: Any, arg: Any) -> Any:
+        await self.flush()
         return await steps.local(fn, arg)
 
     async def _slow(self, fn: Any, arg: Any, seconds: float) -> Any:
+        await self.flush()
         return await steps.slow(fn, arg, seconds)
+
+    async def _write(self, write: c.RowWrite) -> None:
+        """A row write: held for the next `flush`, or (histories from before batching)
+        its own local activity at once."""
+        if self.batched:
+            self.writes.append(write)
+        elif write.status is not None:
+            await steps.local(c.set_status, write.status)
+        elif write.action is not None:
+            await steps.local(c.set_action, write.action)
+        elif write.end is not None:
+            await steps.local(c.end_activeflow, write.end)
+
+    async def flush(self) -> None:
+        """The held row writes, in one local activity (one transaction), before anything
+        that waits or that another workflow or node could see."""
+        if self.writes:
+            writes, self.writes = self.writes, []
+            await steps.local(c.write_rows, c.WriteRowsInput(writes))
 
     async def ari(self, fn: Any, arg: Any) -> Any:
         return await self._ari(fn, arg)
@@ -660,9 +699,12 @@ class CallWorkflow:
             raise
 
     async def _set_status(self, status: str) -> None:
-        await self._la(
-            c.set_status,
-            c.SetStatusInput(self.input.call_id, self.input.customer_id, status, node=self.node),
+        await self._write(
+            c.RowWrite(
+                status=c.SetStatusInput(
+                    self.input.call_id, self.input.customer_id, status, node=self.node
+                )
+            )
         )
         self.status = status
 
@@ -672,13 +714,14 @@ class CallWorkflow:
 
     async def _end_activeflow(self) -> None:
         state = self.runner.state
-        await steps.end_activeflow(
+        end = c.EndActiveflowInput(
             self.input.customer_id,
             self.input.activeflow_id,
             state.end_reason if state is not None else "",
             self.runner.errors[0] if self.runner.errors else "",
-            self.runner.variables if state is not None else {},
+            dict(self.runner.variables) if state is not None else {},
         )
+        await self._write(c.RowWrite(end=end))
 
     async def record_action(self, action: Action) -> None:
         if (
@@ -689,13 +732,17 @@ class CallWorkflow:
         ):
             # answered while its early-executed flow ran actions without media
             await self.answered_late()
-        await steps.record_action(
+        executed = action.model_dump(mode="json")
+        if self.batched:  # written later: stamped now, when it runs
+            executed["tm_execute"] = workflow.now().isoformat()
+        step = c.SetActionInput(
             self.input.customer_id,
             self.input.call_id,
             self.input.activeflow_id,
-            action,
+            executed,
             self.runner.execute_count,
         )
+        await self._write(c.RowWrite(action=step))
 
     async def wait_for(self, predicate: Any, seconds: float) -> bool:
         """True if `predicate` came true; False on timeout. Raises FlowStopped on hangup."""
@@ -703,6 +750,7 @@ class CallWorkflow:
             if self.stopped:
                 raise FlowStopped("hangup")
             return bool(predicate())
+        await self.flush()
         try:
             await workflow.wait_condition(
                 lambda: predicate() or self.stopped, timeout=max(seconds, 0.001)
@@ -810,6 +858,7 @@ class CallWorkflow:
         recording_id, name = self.recording
         self.recording = None
         await self._ari(t.stop_recording, t.RecordingRef(self.node, name))
+        await self.flush()
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
                 lambda: name in self.finished_recordings,
@@ -832,6 +881,7 @@ class CallWorkflow:
     async def http(
         self, uri: str, method: str, body: str, content_type: str, *, signed: bool, wait: bool
     ) -> Any:
+        await self.flush()
         return await steps.http(
             self.input.customer_id,
             self.input.activeflow_id,
@@ -845,4 +895,5 @@ class CallWorkflow:
         )
 
     async def load_flow(self, flow_id: UUID) -> list[dict[str, Any]] | None:
+        await self.flush()
         return await steps.load_flow(self.input.customer_id, flow_id)

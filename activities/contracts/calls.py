@@ -17,6 +17,7 @@ from temporalio import activity
 SET_STATUS = "calls.set_status"
 SET_ACTION = "calls.set_action"
 END_ACTIVEFLOW = "activeflows.end"
+WRITE_ROWS = "calls.write_rows"
 SYNTHESIZE = "tts.synthesize"
 HTTP_REQUEST = "calls.http_request"
 LOAD_FLOW = "calls.load_flow"
@@ -65,6 +66,20 @@ class EndActiveflowInput:
     error: str = ""  # why it ended early, for the customer to read (empty when finished)
     # the flow's variables at its end, inherited by its flow's on_complete_flow_id
     variables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowWrite:
+    """One of set_status / set_action / end_activeflow, batched (exactly one is set)."""
+
+    status: SetStatusInput | None = None
+    action: SetActionInput | None = None
+    end: EndActiveflowInput | None = None
+
+
+@dataclass(frozen=True)
+class WriteRowsInput:
+    writes: list[RowWrite]
 
 
 @dataclass(frozen=True)
@@ -212,6 +227,12 @@ async def set_action(input: SetActionInput) -> None:
 
 @activity.defn(name=END_ACTIVEFLOW)
 async def end_activeflow(input: EndActiveflowInput) -> None:
+    raise NotImplementedError
+
+
+@activity.defn(name=WRITE_ROWS)
+async def write_rows(input: WriteRowsInput) -> None:
+    """Several of the three writes above in one transaction, in their order."""
     raise NotImplementedError
 
 

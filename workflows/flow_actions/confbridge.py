@@ -72,6 +72,7 @@ async def confbridge_join(host: Any, action: Action, option: o.ConfbridgeJoinOpt
     host.confbridges_left.pop(cb_id, None)
     call_id = host.input.call_id
     request = s.JoinRequest(call_id, host.input.customer_id, host.node, host.channel_id)
+    await host.flush()
     if not await _signal(cb_id, s.JOIN_SIGNAL, request):
         raise ActionFailed(f"confbridge {cb_id} does not exist or has ended")
     legs: list[UUID] = host.connect_legs.get(cb_id, [])
@@ -99,6 +100,7 @@ async def confbridge_join(host: Any, action: Action, option: o.ConfbridgeJoinOpt
         )
     finally:
         if not out():
+            await host.flush()
             await _signal(cb_id, s.LEAVE_SIGNAL, s.LeaveRequest(call_id, bool(host.gone)))
             if not host.gone:  # out of the bridge before the next action plays
                 with contextlib.suppress(TimeoutError):
@@ -114,6 +116,7 @@ async def connect(
     await host.answer()
     cb_id = host.new_uuid()
     call_id = host.input.call_id
+    await host.flush()
     await workflow.start_child_workflow(
         ConfbridgeWorkflow.run,
         ConfbridgeInput(
@@ -150,6 +153,7 @@ async def connect(
         30,
     )
     if placed.error:
+        await host.flush()
         await _signal(cb_id, s.TERMINATE_SIGNAL)
         raise ActionFailed(placed.error)
     legs = list(placed.call_ids)
@@ -170,6 +174,7 @@ async def relayed_reason(host: Any, call_id: UUID) -> str:
 
     if call_id not in host.chained:
         return ""  # not one of this call's legs
+    await host.flush()
     with contextlib.suppress(TimeoutError):
         await workflow.wait_condition(ended, timeout=host.input.timeouts.hangup_wait_seconds)
     return str(host.legs[call_id].reason) if ended() else ""

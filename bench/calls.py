@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import cProfile
-import itertools
 import multiprocessing
 import os
 import subprocess
@@ -47,7 +46,6 @@ from activities.calls import CallActivities
 from activities.telephony import TelephonyActivities
 from tests.api.conftest import Api, new_tenant
 from tests.helpers.ports import free_port
-from voipbin.activeflows.models import Activeflow
 from voipbin.bridge.run import TelephonyBridge
 from voipbin.calls.models import Call
 from voipbin.config import AriSettings, Settings
@@ -55,9 +53,11 @@ from voipbin.logging import configure_logging
 from voipbin.seed import create_platform_admin
 from voipbin.services import build_services
 from voipbin.telephony_nodes import AriPool
+from voipbin.temporal_client import DATA_CONVERTER
 from voipbin.tts.espeak import EspeakTts
 from workflows.ids import call_workflow_id
 from workflows.registry import calls_worker
+from workflows.telephony_signals import AriEventSignal
 
 ROOT = Path(__file__).resolve().parents[1]
 CREATE = int(os.environ.get("BENCH_CREATE", "200"))
@@ -66,7 +66,11 @@ RAW = int(os.environ.get("BENCH_RAW", "300"))
 LIVE = int(os.environ.get("BENCH_LIVE", "1000"))
 STEPS = int(os.environ.get("BENCH_STEPS", "30"))
 PROFILE = os.environ.get("BENCH_PROFILE", "")
+# createCall latency is measured twice: back to back (each call set up meanwhile loads
+# the machine: with 2 cores that is a saturation test) and at a steady rate
+PACED_PER_SECOND = float(os.environ.get("BENCH_CREATE_RATE", "10"))
 CONCURRENCY = 20
+STEP_SLEEP_MS = 10
 
 CREATE_CALL = "mutation($i:CreateCallInput!){createCall(input:$i){id}}"
 
@@ -210,8 +214,17 @@ async def main() -> None:
                     url, tenant.auth, [{"type": "hangup"}], 0, CREATE, 1
                 )
                 print(
-                    f"createCall to response: p50 {pct(latencies, 0.5):.1f} ms, "
+                    f"createCall to response, back to back: p50 {pct(latencies, 0.5):.1f} ms, "
                     f"p99 {pct(latencies, 0.99):.1f} ms ({CREATE} sequential)"
+                )
+                await wait_hung_up(services, ids)
+                latencies, ids = await in_client_process(
+                    url, tenant.auth, [{"type": "hangup"}], 50_000, CREATE, 1, PACED_PER_SECOND
+                )
+                print(
+                    f"createCall to response at {PACED_PER_SECOND:g} calls/s: "
+                    f"p50 {pct(latencies, 0.5):.1f} ms, p99 {pct(latencies, 0.99):.1f} ms "
+                    f"({CREATE} requests)"
                 )
                 await wait_hung_up(services, ids)
 
@@ -295,22 +308,21 @@ async def main() -> None:
                             "bench done"
                         )
 
-            # 4. flow action step latency: consecutive call-engine actions
+            # 4. flow action step latency: an action that waits for an ARI event (beep:
+            # play, then PlaybackFinished) → the next action's request at the node: bridge,
+            # signal, workflow task, the next action's local activity
             if STEPS:
                 body = await api.ok(
                     CREATE_CALL,
-                    request(
-                        [{"type": "sleep", "option": {"duration": 0}} for _ in range(STEPS)]
-                        + [{"type": "hangup"}],
-                        300_000,
-                    ),
+                    request([{"type": "beep"}] * STEPS + [{"type": "hangup"}], 300_000),
                     auth=tenant.auth,
                 )
                 call_id = body["createCall"][0]["id"]
                 await wait_hung_up(services, [call_id])
-                steps = await step_latencies(services, call_id)
+                steps = await step_latencies(client, f"http://127.0.0.1:{port}", call_id)
                 print(
-                    f"flow action step latency (action → next action): p50 {pct(steps, 0.5):.1f} ms, "
+                    f"flow action step latency (PlaybackFinished at the node → the next "
+                    f"action's request there): p50 {pct(steps, 0.5):.1f} ms, "
                     f"p99 {pct(steps, 0.99):.1f} ms over {len(steps)} steps"
                 )
         print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -403,10 +415,11 @@ def _client_main(
     first: int,
     count: int,
     concurrency: int,
+    per_second: float,
     out: Any,
 ) -> None:
-    """The customer: `count` createCall requests, `concurrency` at a time; sends back
-    each one's latency (ms) and call id."""
+    """The customer: `count` createCall requests, `concurrency` at a time and, with
+    `per_second`, started at that rate; sends back each latency (ms) and call id."""
 
     async def run() -> tuple[list[float], list[str]]:
         latencies: list[float] = []
@@ -435,7 +448,14 @@ def _client_main(
                 assert "errors" not in answer, answer
                 ids.append(answer["data"]["createCall"][0]["id"])
 
-            await asyncio.gather(*(one(first + n) for n in range(count)))
+            if per_second:
+                tasks = []
+                for n in range(count):
+                    tasks.append(asyncio.create_task(one(first + n)))
+                    await asyncio.sleep(1 / per_second)
+                await asyncio.gather(*tasks)
+            else:
+                await asyncio.gather(*(one(first + n) for n in range(count)))
         return latencies, ids
 
     uvloop.install()
@@ -449,12 +469,14 @@ async def in_client_process(
     first: int,
     count: int,
     concurrency: int,
+    per_second: float = 0.0,
 ) -> tuple[list[float], list[str]]:
     """Runs `_client_main` in a process of its own, as a customer's client is."""
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
     process = context.Process(
-        target=_client_main, args=(url, auth, actions, first, count, concurrency, out)
+        target=_client_main,
+        args=(url, auth, actions, first, count, concurrency, per_second, out),
     )
     process.start()
     result: tuple[list[float], list[str]] = await asyncio.to_thread(out.get)
@@ -490,12 +512,33 @@ async def wait_hung_up(services: Any, ids: list[str]) -> None:
     await wait_status(services, ids, "hangup")
 
 
-async def step_latencies(services: Any, call_id: str) -> list[float]:
-    async with services.sessions() as session:
-        call = await session.get(Call, uuid.UUID(call_id))
-        flow = await session.get(Activeflow, call.activeflow_id)
-    times = [datetime.fromisoformat(a["tm_execute"]) for a in flow.executed_actions]
-    return [(b - a).total_seconds() * 1000 for a, b in itertools.pairwise(times)]
+async def step_latencies(client: Client, node_url: str, call_id: str) -> list[float]:
+    """For each PlaybackFinished the call's workflow heard (its ARI timestamp), the time
+    until the node received the next play request (its request log)."""
+    history = await client.get_workflow_handle(call_workflow_id(call_id)).fetch_history()
+    finished: list[datetime] = []
+    for event in history.events:
+        if event.HasField("workflow_execution_signaled_event_attributes"):
+            attrs = event.workflow_execution_signaled_event_attributes
+            [signal] = await DATA_CONVERTER.decode(attrs.input.payloads, [AriEventSignal])
+            if signal.event_type == "PlaybackFinished":
+                finished.append(_ari_time(signal.timestamp))
+    async with httpx.AsyncClient(base_url=node_url) as sim:
+        log = (await sim.get("/sim/requests")).json()
+    plays = sorted(
+        _ari_time(r["at"])
+        for r in log
+        if r["method"] == "POST" and r["path"].startswith(f"/ari/channels/{call_id}/play")
+    )
+    return [
+        (next(p for p in plays if p >= done) - done).total_seconds() * 1000
+        for done in finished
+        if any(p >= done for p in plays)
+    ]
+
+
+def _ari_time(stamp: str) -> datetime:
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import sqlalchemy as sa
+from pydantic._internal import _fields as pydantic_fields
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,6 +19,15 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel import Field, SQLModel
 
 from voipbin.config import to_asyncpg_url
+
+# pydantic asks `inspect.signature` about a field's default_factory each time a table
+# model is built (FieldInfo.default_factory_takes_validated_data is not cached, and
+# parsing a builtin's text signature, `dict` or `list`, is slow): 8% of createCall's CPU
+# (bench/calls.py under py-spy). The answer never changes for a given factory.
+if hasattr(pydantic_fields, "takes_validated_data_argument"):
+    pydantic_fields.takes_validated_data_argument = functools.cache(  # type: ignore[assignment]
+        pydantic_fields.takes_validated_data_argument
+    )
 
 # Constraint names stable across autogenerate runs, so migrations never churn.
 SQLModel.metadata.naming_convention = {

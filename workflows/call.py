@@ -689,9 +689,13 @@ class CallWorkflow:
         return await self._ari(fn, arg)
 
     async def _ari(self, fn: Any, arg: Any) -> Any:
-        """A telephony local activity; a channel/playback already gone is not an error."""
+        """A telephony local activity; a channel/playback already gone is not an error.
+        Held row writes stay held: a node's quick operation neither waits nor reads them,
+        and the next action's media starts one transaction sooner."""
         try:
-            return await self._la(fn, arg)
+            if not self.batched:
+                return await self._la(fn, arg)
+            return await steps.local(fn, arg)
         except ActivityError as exc:
             cause = exc.cause
             if isinstance(cause, ApplicationError) and cause.type == t.CHANNEL_GONE:

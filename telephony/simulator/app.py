@@ -589,8 +589,9 @@ UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Basic realm="Asterisk REST Interfac
 
 @dataclass
 class RequestLog:
-    """What clients sent, for tests (`GET /sim/requests`); bounded so a long dev run or a
-    benchmark does not grow without end."""
+    """What clients sent and when (`at`, the format of event timestamps), for tests and
+    benchmarks (`GET /sim/requests`); bounded so a long dev run or a benchmark does not
+    grow without end."""
 
     entries: deque[JsonDict] = field(default_factory=lambda: deque(maxlen=10_000))
 
@@ -605,7 +606,9 @@ class RequestLog:
                 decoded = orjson.loads(body)
             except orjson.JSONDecodeError:
                 decoded = body.decode(errors="replace")
-        self.entries.append({"method": method, "path": path, "query": query, "body": decoded})
+        self.entries.append(
+            {"method": method, "path": path, "query": query, "body": decoded, "at": ari_timestamp()}
+        )
 
 
 async def handle_http(

@@ -54,7 +54,12 @@ with workflow.unsafe.imports_passed_through():
     )
 
 NIL = UUID(int=0)
-BATCHED_WRITES_PATCH = "batched-row-writes"
+# What a start asks of the workflow code (CallInput.revision); a history from before a
+# revision replays the old way, so no `workflow.patched` marker (and the search attribute
+# upsert it brings) is written into every call.
+# 1: row writes batched (`flush`), one timer for the whole ring phase, and an
+#    early-executed call's answer stored as soon as a step notices it.
+REVISION = 1
 HANGUP_SIGNAL = "hangup"
 CONNECT_LEG_SIGNAL = "connect_leg"
 STOP_FLOW_SIGNAL = "stop_activeflow"
@@ -140,6 +145,7 @@ class CallInput:
     early_execution: bool = False  # outgoing: the flow starts at ringing (early media)
     report_to_master: bool = False  # a confbridge connect leg: runs its flow, reports too
     flow_id: UUID | None = None
+    revision: int = 0  # REVISION of the code that started it (0: before revisions)
 
 
 @dataclass
@@ -332,7 +338,7 @@ class CallWorkflow:
 
     @workflow.run
     async def run(self, input: CallInput) -> CallResult:
-        self.batched = workflow.patched(BATCHED_WRITES_PATCH)
+        self.batched = input.revision >= 1
         if input.direction == "incoming" and input.customer_id == NIL:
             accepted = await self._la(
                 c.accept_inbound,
@@ -601,6 +607,9 @@ class CallWorkflow:
             self.gone, self.cause = True, 0
             self.runner.errors.append(f"originate failed: {exc.cause or exc}")
             return
+        if input.revision >= 1:
+            await self._ring(ring + 1)
+            return
         deadline = workflow.now() + timedelta(seconds=ring + 1)
         while not (self.answered or self.stopped or self.early_ringing):
             ringing = self.channel_state in ("Ring", "Ringing") and self.status == "dialing"
@@ -624,6 +633,35 @@ class CallWorkflow:
                 await self._wait_gone(input.timeouts.hangup_wait_seconds)
                 return
         if self.channel_state in ("Ring", "Ringing") and self.status == "dialing":
+            await self._set_status("ringing")
+
+    def _rings_unstored(self) -> bool:
+        return self.channel_state in ("Ring", "Ringing") and self.status == "dialing"
+
+    async def _ring(self, seconds: float) -> None:
+        """Until the call is answered, gone, or ringing with an early-executed flow; its
+        ringing stored on the way. One timer for the whole wait (a wait per state
+        change started and cancelled one each)."""
+        deadline = asyncio.ensure_future(asyncio.sleep(seconds))
+        try:
+            while not (self.answered or self.stopped or self.early_ringing):
+                if self._rings_unstored():
+                    await self._set_status("ringing")
+                    continue
+                if deadline.done():
+                    # The node's own dial timeout normally fires first; this is the backstop.
+                    await self._hangup_channel(19)
+                    await self._wait_gone(self.input.timeouts.hangup_wait_seconds)
+                    return
+                await self.flush()
+                await workflow.wait_condition(
+                    lambda: (
+                        self.answered or self.stopped or self._rings_unstored() or deadline.done()
+                    )
+                )
+        finally:
+            deadline.cancel()
+        if self._rings_unstored():
             await self._set_status("ringing")
 
     async def _finish(self, input: CallInput) -> CallResult:
@@ -732,7 +770,7 @@ class CallWorkflow:
             self.early
             and self.answered
             and self.status in ("dialing", "ringing")
-            and workflow.patched("early-answer-progressing")
+            and self.input.revision >= 1
         ):
             # answered while its early-executed flow ran actions without media
             await self.answered_late()

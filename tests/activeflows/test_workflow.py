@@ -236,3 +236,4 @@ async def test_call_action_with_early_execution_runs_the_flow_while_it_rings(
     # progressing came with the party's answer after its 2 s of ringing, not at the talk
     assert (ended.tm_progressing - ended.tm_ringing).total_seconds() > 1.5
     await h.keep_history(call.id, "early_execution")
+    await h.keep_history(call.id, "early_execution_revision1")

@@ -171,7 +171,7 @@ async def test_connect_rings_bridges_both_ways_and_the_master_goes_on_when_b_lea
     # joined, then left: the call's own `call_updated` (confbridge events are internal)
     assert [e.event_type for e in await h.events(a)].count("call_updated") == 2
     await h.keep_history(a, "confbridge")
-    await h.keep_history(a, "confbridge_batched_writes")
+    await h.keep_history(a, "confbridge_revision1")
     await h.keep_workflow_history(f"confbridge:{cb.id}", "confbridge__connect__v1")
 
 

@@ -78,6 +78,7 @@ async def test_inbound_call_to_our_number_runs_its_flow(call_harness: CallHarnes
     types = [e.event_type for e in await h.events(call_id)]
     assert types == ["call_created", "call_progressing", "call_terminating", "call_hangup"]
     await h.keep_history(call_id, "inbound_flow")
+    await h.keep_history(call_id, "inbound_flow_revision1")
 
 
 async def test_unknown_number_is_refused_with_no_route(call_harness: CallHarness) -> None:

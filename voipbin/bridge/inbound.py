@@ -17,7 +17,7 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 
-from workflows.call import NIL, CallInput, CallTimeouts, CallWorkflow
+from workflows.call import NIL, REVISION, CallInput, CallTimeouts, CallWorkflow
 from workflows.ids import call_workflow_id
 from workflows.task_queues import CALLS
 from workflows.telephony_signals import ARI_EVENT_SIGNAL, AriEventSignal, call_id_for_channel
@@ -59,6 +59,7 @@ class InboundStarter:
                 channel_id=signal.channel_id,
                 max_executed_actions=self.max_executed_actions,
                 recordings_dir=self.recordings_dir,
+                revision=REVISION,
             )
         ]
 

@@ -37,6 +37,7 @@ from voipbin.flows.validation import FlowLimits, validate_actions
 from voipbin.pagination import Page, PageArgs, paginate
 from voipbin.ratelimit import Limit, RateLimiter
 from workflows.call import HANGUP_SIGNAL, CallInput, CallTimeouts, CallWorkflow, HangupRequest
+from workflows.call import REVISION as CALL_REVISION
 from workflows.ids import call_workflow_id
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -326,6 +327,7 @@ class CallService:
                     connect_leg=connect_leg,
                     report_to_master=report_to_master,
                     early_execution=early_execution,
+                    revision=CALL_REVISION,
                 ),
                 id=call_workflow_id(call.id),
                 task_queue=self.task_queue,

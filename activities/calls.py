@@ -302,14 +302,13 @@ async def _write_status(session: AsyncSession, input: c.SetStatusInput) -> c.Cal
         if status is None:
             raise RuntimeError(f"call {input.call_id} has no row")
         return c.CallRow(status, False)
-    assert isinstance(moved, Call)
     await emit(
         session,
         customer_id=moved.customer_id,
         event_type=STATUS_EVENT[moved.status],
         resource_type="call",
         resource_id=moved.id,
-        data=call_data(moved),
+        data=call_data(moved),  # a _Returned row
     )
     return c.CallRow(moved.status, True)
 
@@ -328,7 +327,6 @@ async def _write_action(session: AsyncSession, input: c.SetActionInput) -> None:
     flow = await _update_returning(session, _ACTION_UPDATE, params)
     if flow is None:
         return  # a retried step, or an ended activeflow: nothing changes
-    assert isinstance(flow, Activeflow)
     await emit(
         session,
         customer_id=flow.customer_id,
@@ -341,7 +339,6 @@ async def _write_action(session: AsyncSession, input: c.SetActionInput) -> None:
         await session.execute(
             _CALL_ACTION_UPDATE,
             {"p_id": input.call_id, "p_action": action, "p_now": now},
-            execution_options={"synchronize_session": False},
         )
 
 
@@ -356,7 +353,7 @@ async def _write_end(session: AsyncSession, input: c.EndActiveflowInput) -> bool
         "p_now": utcnow(),
     }
     flow = await _update_returning(session, _END_UPDATE, params)
-    if not isinstance(flow, Activeflow):
+    if flow is None:
         return True
     await emit(
         session,
@@ -366,7 +363,17 @@ async def _write_end(session: AsyncSession, input: c.EndActiveflowInput) -> bool
         resource_id=flow.id,
         data=activeflow_data(flow),
     )
-    return flow.flow_id is not None
+    return bool(flow.flow_id is not None)
+
+
+_CALLS = Call.__table__  # type: ignore[attr-defined]
+_FLOWS = Activeflow.__table__  # type: ignore[attr-defined]
+_COLUMN_OF = {
+    attr.key: attr.columns[0].name
+    for model in (Call, Activeflow)
+    for attr in sa.inspect(model).column_attrs
+    if attr.key != attr.columns[0].name
+}
 
 
 @functools.cache
@@ -387,15 +394,15 @@ def _status_update(status: str, with_node: bool) -> Any:
             "hangup_cause": sa.bindparam("p_cause"),
         }
     return (
-        sa.update(Call)
-        .where(col(Call.id) == sa.bindparam("p_id"), col(Call.status).in_(moves_to(status)))
+        sa.update(_CALLS)
+        .where(_CALLS.c.id == sa.bindparam("p_id"), _CALLS.c.status.in_(moves_to(status)))
         .values(values)
-        .returning(Call)
+        .returning(*_CALLS.c)
     )
 
 
 def _action_update() -> Any:
-    executed = col(Activeflow.executed_actions)
+    executed = _FLOWS.c.executed_actions
     action = sa.bindparam("p_action", type_=JSONB)
     # the last EXECUTED_KEPT only: at the cap the oldest goes (`jsonb - 0`)
     kept = sa.case(
@@ -403,13 +410,13 @@ def _action_update() -> Any:
         else_=executed,
     )
     return (
-        sa.update(Activeflow)
+        sa.update(_FLOWS)
         .where(
-            col(Activeflow.id) == sa.bindparam("p_id"),
+            _FLOWS.c.id == sa.bindparam("p_id"),
             # a retry of a recorded step, or an activeflow stopped or deleted meanwhile
             # (nothing runs on an ended one), changes nothing
-            col(Activeflow.execute_count) < sa.bindparam("p_count"),
-            col(Activeflow.status) != ActiveflowStatus.ENDED.value,
+            _FLOWS.c.execute_count < sa.bindparam("p_count"),
+            _FLOWS.c.status != ActiveflowStatus.ENDED.value,
         )
         .values(
             current_action=action,
@@ -417,21 +424,21 @@ def _action_update() -> Any:
             execute_count=sa.bindparam("p_count"),
             tm_update=sa.bindparam("p_now"),
         )
-        .returning(Activeflow)
+        .returning(*_FLOWS.c)
     )
 
 
 _ACTION_UPDATE = _action_update()
 _CALL_ACTION_UPDATE = (
-    sa.update(Call)
-    .where(col(Call.id) == sa.bindparam("p_id"))
+    sa.update(_CALLS)
+    .where(_CALLS.c.id == sa.bindparam("p_id"))
     .values(action=sa.bindparam("p_action", type_=JSONB), tm_update=sa.bindparam("p_now"))
 )
 _END_UPDATE = (
-    sa.update(Activeflow)
+    sa.update(_FLOWS)
     .where(
-        col(Activeflow.id) == sa.bindparam("p_id"),
-        col(Activeflow.status) != ActiveflowStatus.ENDED.value,
+        _FLOWS.c.id == sa.bindparam("p_id"),
+        _FLOWS.c.status != ActiveflowStatus.ENDED.value,
     )
     .values(
         status=ActiveflowStatus.ENDED.value,
@@ -439,19 +446,26 @@ _END_UPDATE = (
         error=sa.bindparam("p_error"),
         tm_update=sa.bindparam("p_now"),
     )
-    .returning(Activeflow)
+    .returning(*_FLOWS.c)
 )
 
 
-async def _update_returning(
-    session: AsyncSession, statement: Any, params: dict[str, Any]
-) -> object | None:
-    """The entity an ORM `UPDATE ... RETURNING <model>` changed, or None when its WHERE
-    matched nothing. Loaded fresh from the returned row (`populate_existing`): the
-    session may hold an older copy."""
-    result = await session.execute(
-        statement,
-        params,
-        execution_options={"synchronize_session": False, "populate_existing": True},
-    )
-    return result.scalars().first()
+async def _update_returning(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
+    """The row a table `UPDATE ... RETURNING *` changed, read like its model
+    (`_Returned`), or None when its WHERE matched nothing. A table statement, not an
+    ORM one: the ORM's entity UPDATE path cost more than the write itself."""
+    row = (await session.execute(statement, params)).mappings().first()
+    return None if row is None else _Returned(row)
+
+
+class _Returned:
+    """A returned row read by field name, as call_data / activeflow_data read a model
+    (`Call.call_metadata` is the column `metadata`)."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: sa.RowMapping) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        return self._row[_COLUMN_OF.get(name, name)]

@@ -5,8 +5,8 @@ flow action step latency.
     PYTHONPATH=. DATABASE_URL=<migrated db> REDIS_URL=... TEMPORAL_ADDRESS=... \
         .venv/bin/python bench/calls.py
 
-Knobs (environment): BENCH_CREATE (createCall requests, 200), BENCH_SETUPS (calls for the
-set-up rate, 200), BENCH_RAW (raw workflows, 300), BENCH_LIVE (calls held, 1000),
+Knobs (environment): BENCH_CREATE (createCall requests, 200, back to back and then at
+BENCH_CREATE_RATE per second, 10), BENCH_SETUPS (calls for the set-up rate, 200), BENCH_RAW (raw workflows, 300), BENCH_LIVE (calls held, 1000),
 BENCH_STEPS (actions in the step-latency flow, 30); 0 skips a part. BENCH_PROFILE=<file>
 writes a cProfile of the set-ups part there (`python -m pstats <file>`). Prints figures,
 the load average and ARI signals per set-up; asserts nothing.

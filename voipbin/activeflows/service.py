@@ -19,6 +19,7 @@ from temporalio.service import RPCError
 
 from voipbin import repository as repo
 from voipbin import validation as v
+from voipbin.activeflows.ending import START_FAILED, end_unstarted
 from voipbin.activeflows.models import Activeflow, ActiveflowStatus
 from voipbin.activeflows.variables import check_variables
 from voipbin.audit.service import record
@@ -171,22 +172,9 @@ class ActiveflowService:
 
     async def _end_unstarted(self, flow: Activeflow, error: str) -> None:
         async with transaction(self._sessions) as session:
-            row = await session.get(Activeflow, flow.id, with_for_update=True)
-            if row is None or row.status == ActiveflowStatus.ENDED:
-                return
-            row.status = ActiveflowStatus.ENDED.value
-            row.end_reason = "start_failed"
-            row.error = error[:2048]
-            row.tm_update = utcnow()
-            await emit(
-                session,
-                customer_id=row.customer_id,
-                event_type="activeflow_updated",
-                resource_type="activeflow",
-                resource_id=row.id,
-                data=activeflow_data(row),
-            )
-        flow.status, flow.end_reason, flow.error = row.status, row.end_reason, row.error
+            row = await end_unstarted(session, flow.id, error)
+        if row is not None:
+            flow.status, flow.end_reason, flow.error = row.status, row.end_reason, row.error
 
     async def _start(
         self, flow: Activeflow, variables: dict[str, str], complete_count: int = 0
@@ -233,7 +221,7 @@ class ActiveflowService:
             ended = await session.get(Activeflow, ended_id)
             if ended is None or ended.customer_id != customer_id or ended.tm_delete is not None:
                 return None
-            if ended.end_reason in ("start_failed", "deleted") or ended.flow_id is None:
+            if ended.end_reason in (START_FAILED, "deleted") or ended.flow_id is None:
                 return None
             flow = await session.get(Flow, ended.flow_id)
             next_flow_id = None if flow is None else flow.on_complete_flow_id

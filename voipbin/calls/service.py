@@ -21,7 +21,8 @@ from temporalio.service import RPCError
 
 from activities.contracts.calls import PlaceCallsInput
 from voipbin import repository as repo
-from voipbin.activeflows.models import Activeflow, ActiveflowStatus
+from voipbin.activeflows.ending import end_unstarted
+from voipbin.activeflows.models import Activeflow
 from voipbin.audit.service import record
 from voipbin.auth.principal import MANAGER_OR_ADMIN, Principal, RequestMeta
 from voipbin.bridge.inbound import InboundStarter
@@ -275,19 +276,7 @@ class CallService:
                     resource_id=row.id,
                     data=call_data(row),
                 )
-            ended = await session.get(Activeflow, flow.id, with_for_update=True)
-            if ended is not None and ended.status != ActiveflowStatus.ENDED:
-                ended.status = ActiveflowStatus.ENDED.value
-                ended.end_reason, ended.error = "start_failed", error[:2048]
-                ended.tm_update = now
-                await emit(
-                    session,
-                    customer_id=ended.customer_id,
-                    event_type="activeflow_updated",
-                    resource_type="activeflow",
-                    resource_id=ended.id,
-                    data=activeflow_data(ended),
-                )
+            await end_unstarted(session, flow.id, error)
 
     async def start_workflow(
         self,

@@ -67,6 +67,15 @@ async def _confbridge_of(h: CallHarness, master_id: uuid.UUID) -> Confbridge:
             await asyncio.sleep(0.05)
 
 
+async def _until(h: CallHarness, confbridge_id: uuid.UUID, check: Any) -> Confbridge:
+    """The confbridge row once `check(row)` holds: its workflow writes members and its end
+    after the calls' own workflows have moved on, so a loaded machine sees them later."""
+    async with asyncio.timeout(10):
+        while not check(row := await _reload(h, confbridge_id)):
+            await asyncio.sleep(0.05)
+    return row
+
+
 async def _reload(h: CallHarness, confbridge_id: uuid.UUID) -> Confbridge:
     async with h.services.sessions() as session:
         row = await session.get(Confbridge, confbridge_id)
@@ -209,7 +218,7 @@ async def test_busy_leg_advances_the_master_with_the_relayed_cause(
     assert "after" not in (await h.handle(a).query(CallWorkflow.view)).variables
     assert await _executed(h, a) == ["connect", "confbridge_join", "hangup"]
     cb = await _confbridge_of(h, a)
-    assert (await _reload(h, cb.id)).status == "terminated"
+    await _until(h, cb.id, lambda row: row.status == "terminated")
 
 
 async def test_unanswered_leg_advances_the_master_after_the_ring_timeout(
@@ -253,12 +262,12 @@ async def test_confbridge_join_into_another_calls_connect_confbridge(
     await h.calls.hangup(h.principal, META, c)
     await h.result(c)
     assert await h.bridged_together(a) == cb.bridge_id
-    assert str(c) not in (await _reload(h, cb.id)).call_ids
+    await _until(h, cb.id, lambda row: str(c) not in row.call_ids)
     # Then A hangs up: B is kicked and the confbridge ends
     [b] = [uuid.UUID(leg) for leg in (await h.calls.get(h.principal, a)).chained_call_ids]
     await h.calls.hangup(h.principal, META, a)
     assert (await h.result(b)).hangup_by == "local"
-    assert (await _reload(h, cb.id)).status == "terminated"
+    await _until(h, cb.id, lambda row: row.status == "terminated")
 
 
 async def test_confbridge_join_refusals_end_the_flow_with_a_clear_error(
@@ -365,4 +374,4 @@ async def test_connected_calls_survive_a_worker_restart(call_harness: CallHarnes
     result = await h.result(a)
     assert (result.hangup_by, result.errors) == ("local", [])
     assert (await h.handle(a).query(CallWorkflow.view)).variables["after"] == "connect"
-    assert (await _reload(h, cb.id)).status == "terminated"
+    await _until(h, cb.id, lambda row: row.status == "terminated")

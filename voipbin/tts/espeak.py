@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
+import uuid
 from pathlib import Path
 
 from voipbin.tts import TtsError
@@ -28,7 +28,9 @@ class EspeakTts:
         if path.is_file():
             return path
         self.folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
+        # Unique per request: two calls saying the same new text at once (same process)
+        # shared a per-process name, and the second found its file renamed away.
+        partial = path.with_suffix(f".{uuid.uuid4().hex}.part")
         process = await asyncio.create_subprocess_exec(
             self.binary,
             "-v",

@@ -277,7 +277,10 @@ class TelephonyActivities:
         if operation and await self._done_before(operation):
             return Done(already=True)
         with _ari_failures():
-            await self._client(input.node).continue_in_dialplan(
+            client = self._client(input.node)
+            if input.keep_watching:
+                await client.subscribe(self._app, [f"channel:{input.channel_id}"])
+            await client.continue_in_dialplan(
                 input.channel_id,
                 context=input.context,
                 extension=input.extension,

@@ -121,6 +121,10 @@ class ContinueInput:
     # ours (call, action, run): a retry after the channel already left Stasis is a success
     # instead of a 409, so a lost reply never fails the action.
     operation_id: str = ""
+    # subscribe the app to the channel first, so its hangup in the dialplan still reaches
+    # us (Asterisk ends Stasis' own subscription at StasisEnd for a channel it did not
+    # originate; an explicit one is counted apart and stays)
+    keep_watching: bool = False
 
 
 @dataclass(frozen=True)

@@ -514,9 +514,16 @@ async def _subscription(node: SimAsterisk, p: Params, subscribe: bool) -> Respon
             else:
                 node.bridging.unsubscribe(name, object_id)
         elif scheme == "channel":
-            if object_id not in node.channels:
+            channel = node.channels.get(object_id)
+            if channel is None:
                 raise ApiError(422, "Event source does not exist")
-            (app.channel_ids.add if subscribe else app.channel_ids.discard)(object_id)
+            if subscribe:
+                app.explicit_channel_ids.add(object_id)
+                app.channel_ids.add(object_id)
+            else:
+                app.explicit_channel_ids.discard(object_id)
+                if channel.stasis_app != name and not channel.owned_by_app:
+                    app.channel_ids.discard(object_id)
         elif scheme not in ("endpoint", "deviceState"):
             raise ApiError(400, "Invalid event source URI scheme")
     return json_response(app.to_json())

@@ -19,6 +19,9 @@ class Application:
     name: str
     channel_ids: set[str] = field(default_factory=set)
     bridge_ids: set[str] = field(default_factory=set)
+    # Channels the app asked for (`POST /applications/{app}/subscription`): Asterisk counts
+    # subscriptions, so leaving Stasis ends only Stasis' own, and these keep their events.
+    explicit_channel_ids: set[str] = field(default_factory=set)
 
     def to_json(self) -> JsonDict:
         return {

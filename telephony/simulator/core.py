@@ -358,9 +358,11 @@ class SimAsterisk:
             return
         channel.stasis_app = None
         self.bus.channel_event("StasisEnd", channel)
-        if not channel.owned_by_app:
-            # Dialplan and snoop channels: StasisEnd is the app's last event (README).
-            self.bus.app(app).channel_ids.discard(channel.id)
+        subscriptions = self.bus.app(app)
+        if not channel.owned_by_app and channel.id not in subscriptions.explicit_channel_ids:
+            # Dialplan and snoop channels: StasisEnd is the app's last event (README),
+            # unless the app subscribed to the channel itself.
+            subscriptions.channel_ids.discard(channel.id)
         self.bus.channel_event("ChannelVarset", channel, variable="STASISSTATUS", value="SUCCESS")
 
     def continue_in_dialplan(self, channel_id: str, context: str | None, exten: str | None) -> None:
@@ -411,6 +413,7 @@ class SimAsterisk:
         self.sources.music.pop(f"channel:{channel.id}", None)
         for app in self.bus.apps.values():
             app.channel_ids.discard(channel.id)
+            app.explicit_channel_ids.discard(channel.id)
         for snoop_id, (spied, _) in list(self.sources.snoops.items()):
             if spied == channel.id and snoop_id in self.channels:
                 self._hangup_snoop(self.channels[snoop_id])

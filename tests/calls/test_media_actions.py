@@ -16,7 +16,7 @@ from temporalio.service import RPCError
 
 from telephony.ari.client import AriClient
 from telephony.ari.errors import AriNotFound
-from tests.calls.conftest import META, CallHarness
+from tests.calls.conftest import META, TIME_SCALE, CallHarness
 from voipbin.calls.models import Call
 from voipbin.calls.service import CreateCall
 from voipbin.flows.service import FlowFields
@@ -395,3 +395,51 @@ async def test_echo_on_an_inbound_call_comes_back_to_the_same_call(
             sa.select(sa.func.count()).where(Call.customer_id == h.customer_id)  # type: ignore[arg-type]
         )
         assert rows.scalar_one() == 1
+
+
+async def test_a_caller_hanging_up_during_echo_ends_the_call_at_once(
+    call_harness: CallHarness,
+) -> None:
+    # given an inbound call whose flow echoes for 10 minutes, and a caller who hangs up
+    # 1 s into it (a channel we did not originate: Asterisk stops telling the app about
+    # it when it leaves Stasis for the echo service, unless the app subscribed to it)
+    h = call_harness
+    flow = await h.services.flows.create(
+        h.principal,
+        META,
+        FlowFields(
+            name="long echo",
+            actions=[
+                {"type": "answer"},
+                {"type": "echo", "option": {"duration": 600_000}},
+                {"type": "variable_set", "option": {"key": "after", "value": "echo"}},
+            ],
+        ),
+    )
+    number = f"+899201{uuid.uuid4().int % 1_000_000:06d}"
+    await h.services.numbers.create(
+        h.principal, META, NumberFields(number=number, type="virtual", call_flow_id=flow.id)
+    )
+    script = [{"wait": 1 / TIME_SCALE}, {"hangup": {"cause": 16}}]
+    response = await h.sim.post(
+        "/sim/inbound", json={"from": "+15557770002", "to": number, "script": script}
+    )
+    response.raise_for_status()
+    body = response.json()
+    call_id = call_id_for_channel(body["channel_id"], body["node"])
+    # when the caller hangs up, then the call ends by the caller's hand within seconds,
+    # not when the echo's time runs out, and the flow does not go on after the echo
+    async with asyncio.timeout(15):
+        while True:
+            try:
+                result = await h.result(call_id)
+                break
+            except RPCError:
+                await asyncio.sleep(0.05)
+    assert (result.hangup_by, result.hangup_reason, result.hangup_cause) == (
+        "remote",
+        "normal",
+        16,
+    )
+    view = await h.handle(call_id).query(CallWorkflow.view)
+    assert "after" not in view.variables

@@ -124,3 +124,36 @@ def test_amd_detector_follows_app_amd() -> None:
     unsure = AmdDetector()
     _feed(unsure, ([voice] * 4 + [quiet] * 35) * 10)  # too short to be words: no decision
     assert (unsure.status, unsure.cause) == ("NOTSURE", "TOOLONG-5000")
+
+
+async def _inbound_in_echo(harness: Harness, caller: str) -> str:
+    """An inbound caller (a channel we did not originate), answered and sent to a long
+    svc-echo; it hangs up 1 simulated second after the answer."""
+    response = await harness.sim.post(
+        "/sim/inbound",
+        json={"from": caller, "to": "+15553334444", "script": [{"wait": 1}, {"hangup": True}]},
+    )
+    channel_id = str(response.json()["channel_id"])
+    await harness.events.wait_type("StasisStart", channel_id)
+    await harness.client.answer(channel_id)
+    await harness.client.set_variable(channel_id, "VB_ECHO_MS", "600000")
+    return channel_id
+
+
+async def test_a_subscribed_channel_tells_its_hangup_in_the_dialplan(harness: Harness) -> None:
+    # given two inbound callers sent to the echo service, the app subscribed to one of them
+    watched = await _inbound_in_echo(harness, "+15551110001")
+    unwatched = await _inbound_in_echo(harness, "+15551110002")
+    await harness.client.subscribe("voipbin", [f"channel:{watched}"])
+    for channel_id in (watched, unwatched):
+        await harness.client.continue_in_dialplan(channel_id, context="svc-echo")
+        await harness.events.wait_type("StasisEnd", channel_id)
+    # when both hang up during the echo, then this (not subscribeAll) socket hears the
+    # subscribed one's end, as Asterisk counts its subscriptions: leaving Stasis ended only
+    # Stasis' own; the other channel's events stopped at its StasisEnd
+    destroyed = await harness.events.wait_type("ChannelDestroyed", watched)
+    assert destroyed["channel"]["id"] == watched
+    await harness.sleep(2)
+    assert harness.events.of("ChannelDestroyed", unwatched) == []
+    calls = {c["id"] for c in (await harness.sim.get("/sim/calls")).json()}
+    assert unwatched not in calls  # it did hang up: only its events were not ours

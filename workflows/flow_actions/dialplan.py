@@ -41,7 +41,9 @@ async def _run_service(host: Any, channel_id: str, context: str, seconds: float)
     try:
         await host.ari(
             t.continue_in_dialplan,
-            t.ContinueInput(host.node, channel_id, context, operation_id=operation),
+            t.ContinueInput(
+                host.node, channel_id, context, operation_id=operation, keep_watching=True
+            ),
         )
     except ActivityError as exc:
         raise ActionFailed(f"cannot send the channel to {context}: {exc.cause or exc}") from exc

@@ -276,10 +276,13 @@ class TelephonyActivities:
         operation = f"continue:{input.node}:{input.operation_id}" if input.operation_id else ""
         if operation and await self._done_before(operation):
             return Done(already=True)
-        with _ari_failures():
-            client = self._client(input.node)
-            if input.keep_watching:
+        client = self._client(input.node)
+        if input.keep_watching:
+            try:
                 await client.subscribe(self._app, [f"channel:{input.channel_id}"])
+            except AriBadRequest as exc:  # 422: no such event source, the channel is gone
+                raise _gone(exc) from exc
+        with _ari_failures():
             await client.continue_in_dialplan(
                 input.channel_id,
                 context=input.context,

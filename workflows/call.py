@@ -24,7 +24,6 @@ from typing import Any
 from uuid import UUID
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
@@ -601,7 +600,7 @@ class CallWorkflow:
                 )
             else:
                 await self._la(t.originate, dial)
-        except ActivityError as exc:
+        except steps.ACTIVITY_FAILURES as exc:
             # No healthy node, or the node refused the dial string: it never reached the
             # network (reason dialout/failed by the cause mapping).
             self.gone, self.cause = True, 0
@@ -734,9 +733,8 @@ class CallWorkflow:
             if not self.batched:
                 return await self._la(fn, arg)
             return await steps.local(fn, arg)
-        except ActivityError as exc:
-            cause = exc.cause
-            if isinstance(cause, ApplicationError) and cause.type == t.CHANNEL_GONE:
+        except steps.ACTIVITY_FAILURES as exc:
+            if steps.failure_type(exc) == t.CHANNEL_GONE:
                 return None
             raise
 
@@ -913,7 +911,7 @@ class CallWorkflow:
                 t.download_recording, t.DownloadRecordingInput(self.node, name, destination), 30
             )
             path, size = stored.path, stored.size_bytes
-        except ActivityError as exc:
+        except steps.ACTIVITY_FAILURES as exc:
             self.runner.errors.append(f"recording {recording_id}: no file: {exc.cause or exc}")
         await self._la(
             c.recording_finish,

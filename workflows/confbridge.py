@@ -23,7 +23,6 @@ from typing import Any
 from uuid import UUID
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import confbridges as cb
@@ -153,7 +152,7 @@ class ConfbridgeWorkflow:
                 t.bridge_add,
                 t.BridgeMembersInput(self.input.node, self.bridge_id, [request.channel_id]),
             )
-        except (ActivityError, ApplicationError) as exc:  # the node refused it
+        except steps.ACTIVITY_FAILURES as exc:  # the node refused it
             detail = str(exc.cause or exc)
             await self._tell(
                 request.call_id,
@@ -229,13 +228,7 @@ class ConfbridgeWorkflow:
         channel no longer in the bridge (422, it hung up) is what was wanted."""
         try:
             return await self._la(fn, arg)
-        except (ActivityError, ApplicationError) as exc:
-            # A local activity's failure arrives as its ApplicationError itself, not
-            # wrapped in an ActivityError as a normal activity's does.
-            cause = exc.cause if isinstance(exc, ActivityError) else exc
-            if isinstance(cause, ApplicationError) and cause.type in (
-                t.CHANNEL_GONE,
-                t.ARI_REJECTED,
-            ):
+        except steps.ACTIVITY_FAILURES as exc:
+            if steps.failure_type(exc) in (t.CHANNEL_GONE, t.ARI_REJECTED):
                 return None
             raise

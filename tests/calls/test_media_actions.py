@@ -443,3 +443,41 @@ async def test_a_caller_hanging_up_during_echo_ends_the_call_at_once(
     )
     view = await h.handle(call_id).query(CallWorkflow.view)
     assert "after" not in view.variables
+
+
+async def test_a_caller_gone_while_the_prompt_is_made_ends_the_call_cleanly(
+    call_harness: CallHarness,
+) -> None:
+    # given an inbound caller who hangs up as soon as it is answered, and a flow whose
+    # first prompt is new text (made by the TTS while the caller is already gone)
+    h = call_harness
+    text = f"Connecting you to support, ticket {uuid.uuid4().hex}. " * 5
+    flow = await h.services.flows.create(
+        h.principal,
+        META,
+        FlowFields(
+            name="gone before the prompt",
+            actions=[{"type": "answer"}, {"type": "talk", "option": {"text": text}}],
+        ),
+    )
+    number = f"+899202{uuid.uuid4().int % 1_000_000:06d}"
+    await h.services.numbers.create(
+        h.principal, META, NumberFields(number=number, type="virtual", call_flow_id=flow.id)
+    )
+    response = await h.sim.post(
+        "/sim/inbound",
+        json={"from": "+15557770003", "to": number, "script": [{"hangup": {"cause": 16}}]},
+    )
+    response.raise_for_status()
+    body = response.json()
+    call_id = call_id_for_channel(body["channel_id"], body["node"])
+    # then the play that finds no channel is not an error: the call ends as hung up by the
+    # caller, and its workflow completes
+    async with asyncio.timeout(20):
+        while True:
+            try:
+                result = await h.result(call_id)
+                break
+            except RPCError:
+                await asyncio.sleep(0.05)
+    assert (result.hangup_by, result.hangup_reason) == ("remote", "normal")

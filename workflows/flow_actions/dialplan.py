@@ -17,10 +17,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from temporalio.exceptions import ActivityError
-
 from activities.contracts import telephony as t
 from workflows.flow_actions import options as o
+from workflows.flow_actions import steps
 from workflows.flow_actions.runtime import ActionFailed, Executor, FlowStopped
 from workflows.flow_engine.model import Action
 
@@ -45,7 +44,7 @@ async def _run_service(host: Any, channel_id: str, context: str, seconds: float)
                 host.node, channel_id, context, operation_id=operation, keep_watching=True
             ),
         )
-    except ActivityError as exc:
+    except steps.ACTIVITY_FAILURES as exc:
         raise ActionFailed(f"cannot send the channel to {context}: {exc.cause or exc}") from exc
     came_back = await host.wait_for(
         lambda: len(host.dialplan_returns.get(channel_id, [])) > before,
@@ -66,7 +65,7 @@ async def echo(host: Any, action: Action, option: o.EchoOption) -> None:
             t.set_variable,
             t.SetVariableInput(host.node, host.channel_id, ECHO_VARIABLE, str(duration_ms)),
         )
-    except ActivityError as exc:
+    except steps.ACTIVITY_FAILURES as exc:
         raise ActionFailed(f"cannot set the echo duration: {exc.cause or exc}") from exc
     await _run_service(host, host.channel_id, ECHO_CONTEXTS[action.type], duration_ms / 1000)
 
@@ -85,7 +84,7 @@ async def amd(host: Any, action: Action, option: o.AmdOption) -> None:
                 app_args=[*AMD_SNOOP_ARGS, f"call_id={host.input.call_id}"],
             ),
         )
-    except ActivityError as exc:
+    except steps.ACTIVITY_FAILURES as exc:
         raise ActionFailed(f"cannot start answering-machine detection: {exc.cause or exc}") from exc
     if not option.async_:
         if await _detect(host, snoop_id, option):

@@ -13,11 +13,24 @@ from uuid import UUID
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.contracts import calls as c
     from workflows.flow_actions.runtime import ActionFailed
     from workflows.flow_engine.model import Action
+
+# What a failed activity raises in the workflow: ActivityError around the activity's own
+# error, or (a local activity's non-retryable failure, temporalio 1.35) that
+# ApplicationError as it is. Catch both, and read the type with `failure_type`.
+ACTIVITY_FAILURES = (ActivityError, ApplicationError)
+
+
+def failure_type(exc: BaseException) -> str:
+    """The ApplicationError type behind a failed activity ("" when there is none)."""
+    cause = exc.cause if isinstance(exc, ActivityError) else exc
+    return cause.type or "" if isinstance(cause, ApplicationError) else ""
+
 
 LOCAL = timedelta(seconds=10)
 LOCAL_RETRY = RetryPolicy(

@@ -839,7 +839,7 @@ class CallWorkflow:
             await self._ari(t.stop_playback, t.PlaybackRef(self.node, playback_id))
 
     async def send_dtmf(self, digits: str, duration_ms: int, interval_ms: int) -> None:
-        await self._la(
+        await self._ari(  # a party gone meanwhile is the hangup the next wait sees
             t.send_dtmf,
             t.SendDtmfInput(
                 self.node,

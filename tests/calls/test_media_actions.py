@@ -22,7 +22,7 @@ from voipbin.calls.service import CreateCall
 from voipbin.flows.service import FlowFields
 from voipbin.numbers.service import NumberFields
 from voipbin.recordings.models import Recording
-from workflows.call import CallWorkflow
+from workflows.call import CallResult, CallWorkflow
 from workflows.telephony_signals import call_id_for_channel
 
 SOURCE = {"type": "tel", "target": "+15550000001"}
@@ -352,40 +352,46 @@ async def test_async_amd_whose_call_ends_first_leaves_a_normal_hangup(
     assert await _executed(h, call) == ["amd", "hangup"]
 
 
-async def test_echo_on_an_inbound_call_comes_back_to_the_same_call(
-    call_harness: CallHarness,
-) -> None:
-    h = call_harness
+async def _inbound(
+    h: CallHarness, actions: list[dict[str, Any]], script: list[dict[str, Any]]
+) -> tuple[uuid.UUID, CallResult]:
+    """A scripted caller dials a new number of ours whose flow is `actions`; the call's id
+    and how it ended (the bridge starts its workflow on the first StasisStart)."""
     flow = await h.services.flows.create(
-        h.principal,
-        META,
-        FlowFields(
-            name="echo test",
-            actions=[
-                {"type": "answer"},
-                {"type": "echo", "option": {"duration": 3000}},
-                {"type": "variable_set", "option": {"key": "after", "value": "echo"}},
-                {"type": "hangup"},
-            ],
-        ),
+        h.principal, META, FlowFields(name="inbound test", actions=actions)
     )
-    number = f"+899200{uuid.uuid4().int % 1_000_000:06d}"
+    number = f"+8992{uuid.uuid4().int % 100_000_000:08d}"
     await h.services.numbers.create(
         h.principal, META, NumberFields(number=number, type="virtual", call_flow_id=flow.id)
     )
     response = await h.sim.post(
-        "/sim/inbound", json={"from": "+15557770001", "to": number, "script": [{"wait": 60}]}
+        "/sim/inbound", json={"from": "+15557770001", "to": number, "script": script}
     )
     response.raise_for_status()
     body = response.json()
     call_id = call_id_for_channel(body["channel_id"], body["node"])
     async with asyncio.timeout(20):
-        while True:  # the bridge starts the workflow on the first StasisStart
+        while True:
             try:
-                result = await h.result(call_id)
-                break
+                return call_id, await h.result(call_id)
             except RPCError:
                 await asyncio.sleep(0.05)
+
+
+async def test_echo_on_an_inbound_call_comes_back_to_the_same_call(
+    call_harness: CallHarness,
+) -> None:
+    h = call_harness
+    call_id, result = await _inbound(
+        h,
+        [
+            {"type": "answer"},
+            {"type": "echo", "option": {"duration": 3000}},
+            {"type": "variable_set", "option": {"key": "after", "value": "echo"}},
+            {"type": "hangup"},
+        ],
+        [{"wait": 60}],
+    )
     assert (result.hangup_by, result.hangup_reason, result.errors) == ("local", "normal", [])
     view = await h.handle(call_id).query(CallWorkflow.view)
     assert view.variables["after"] == "echo"
@@ -404,38 +410,17 @@ async def test_a_caller_hanging_up_during_echo_ends_the_call_at_once(
     # 1 s into it (a channel we did not originate: Asterisk stops telling the app about
     # it when it leaves Stasis for the echo service, unless the app subscribed to it)
     h = call_harness
-    flow = await h.services.flows.create(
-        h.principal,
-        META,
-        FlowFields(
-            name="long echo",
-            actions=[
-                {"type": "answer"},
-                {"type": "echo", "option": {"duration": 600_000}},
-                {"type": "variable_set", "option": {"key": "after", "value": "echo"}},
-            ],
-        ),
+    call_id, result = await _inbound(
+        h,
+        [
+            {"type": "answer"},
+            {"type": "echo", "option": {"duration": 600_000}},
+            {"type": "variable_set", "option": {"key": "after", "value": "echo"}},
+        ],
+        [{"wait": 1 / TIME_SCALE}, {"hangup": {"cause": 16}}],
     )
-    number = f"+899201{uuid.uuid4().int % 1_000_000:06d}"
-    await h.services.numbers.create(
-        h.principal, META, NumberFields(number=number, type="virtual", call_flow_id=flow.id)
-    )
-    script = [{"wait": 1 / TIME_SCALE}, {"hangup": {"cause": 16}}]
-    response = await h.sim.post(
-        "/sim/inbound", json={"from": "+15557770002", "to": number, "script": script}
-    )
-    response.raise_for_status()
-    body = response.json()
-    call_id = call_id_for_channel(body["channel_id"], body["node"])
-    # when the caller hangs up, then the call ends by the caller's hand within seconds,
-    # not when the echo's time runs out, and the flow does not go on after the echo
-    async with asyncio.timeout(15):
-        while True:
-            try:
-                result = await h.result(call_id)
-                break
-            except RPCError:
-                await asyncio.sleep(0.05)
+    # then the call ends by the caller's hand within seconds (the helper waits at most
+    # 20 s), not when the echo's time runs out, and the flow does not go on after it
     assert (result.hangup_by, result.hangup_reason, result.hangup_cause) == (
         "remote",
         "normal",
@@ -450,34 +435,12 @@ async def test_a_caller_gone_while_the_prompt_is_made_ends_the_call_cleanly(
 ) -> None:
     # given an inbound caller who hangs up as soon as it is answered, and a flow whose
     # first prompt is new text (made by the TTS while the caller is already gone)
-    h = call_harness
     text = f"Connecting you to support, ticket {uuid.uuid4().hex}. " * 5
-    flow = await h.services.flows.create(
-        h.principal,
-        META,
-        FlowFields(
-            name="gone before the prompt",
-            actions=[{"type": "answer"}, {"type": "talk", "option": {"text": text}}],
-        ),
+    _, result = await _inbound(
+        call_harness,
+        [{"type": "answer"}, {"type": "talk", "option": {"text": text}}],
+        [{"hangup": {"cause": 16}}],
     )
-    number = f"+899202{uuid.uuid4().int % 1_000_000:06d}"
-    await h.services.numbers.create(
-        h.principal, META, NumberFields(number=number, type="virtual", call_flow_id=flow.id)
-    )
-    response = await h.sim.post(
-        "/sim/inbound",
-        json={"from": "+15557770003", "to": number, "script": [{"hangup": {"cause": 16}}]},
-    )
-    response.raise_for_status()
-    body = response.json()
-    call_id = call_id_for_channel(body["channel_id"], body["node"])
     # then the play that finds no channel is not an error: the call ends as hung up by the
     # caller, and its workflow completes
-    async with asyncio.timeout(20):
-        while True:
-            try:
-                result = await h.result(call_id)
-                break
-            except RPCError:
-                await asyncio.sleep(0.05)
     assert (result.hangup_by, result.hangup_reason) == ("remote", "normal")

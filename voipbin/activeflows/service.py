@@ -19,8 +19,8 @@ from temporalio.service import RPCError
 
 from voipbin import repository as repo
 from voipbin import validation as v
-from voipbin.activeflows.ending import START_FAILED, end_unstarted
 from voipbin.activeflows.models import Activeflow, ActiveflowStatus
+from voipbin.activeflows.rows import START_FAILED, end_unstarted, insert_activeflow
 from voipbin.activeflows.variables import check_variables
 from voipbin.audit.service import record
 from voipbin.auth.principal import MANAGER_OR_ADMIN, Principal, RequestMeta
@@ -136,16 +136,7 @@ class ActiveflowService:
         )
         try:
             async with transaction(self._sessions) as session:
-                session.add(flow)
-                await session.flush()
-                await emit(
-                    session,
-                    customer_id=flow.customer_id,
-                    event_type="activeflow_created",
-                    resource_type="activeflow",
-                    resource_id=flow.id,
-                    data=activeflow_data(flow),
-                )
+                await insert_activeflow(session, flow)
                 await record(
                     session,
                     meta=meta,
@@ -248,16 +239,7 @@ class ActiveflowService:
                     webhook_method=ended.webhook_method,
                     actions=actions,
                 )
-                session.add(chained)
-                await session.flush()
-                await emit(
-                    session,
-                    customer_id=customer_id,
-                    event_type="activeflow_created",
-                    resource_type="activeflow",
-                    resource_id=chained.id,
-                    data=activeflow_data(chained),
-                )
+                await insert_activeflow(session, chained)
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await self._start(chained, variables, count + 1)
         return new_id

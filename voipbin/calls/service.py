@@ -21,13 +21,13 @@ from temporalio.service import RPCError
 
 from activities.contracts.calls import PlaceCallsInput
 from voipbin import repository as repo
-from voipbin.activeflows.ending import end_unstarted
 from voipbin.activeflows.models import Activeflow
+from voipbin.activeflows.rows import end_unstarted, insert_activeflow
 from voipbin.audit.service import record
 from voipbin.auth.principal import MANAGER_OR_ADMIN, Principal, RequestMeta
 from voipbin.bridge.inbound import InboundStarter
 from voipbin.calls.models import Call, CallStatus
-from voipbin.calls.public import activeflow_data, call_data
+from voipbin.calls.public import call_data
 from voipbin.config import Settings
 from voipbin.db import SessionFactory, transaction, utcnow
 from voipbin.errors import Conflict, EngineUnavailable, InvalidInput, NotFound
@@ -474,9 +474,7 @@ __all__ = ["CallFilter", "CallService", "CreateCall", "NotFound"]
 async def insert_call(session: AsyncSession, call: Call, flow: Activeflow) -> None:
     """A new call and its activeflow, with both `_created` events, in the caller's
     transaction (every way a call comes to exist goes through here)."""
-    session.add(call)
-    session.add(flow)
-    await session.flush()
+    session.add(call)  # emit flushes it first
     await emit(
         session,
         customer_id=call.customer_id,
@@ -485,11 +483,4 @@ async def insert_call(session: AsyncSession, call: Call, flow: Activeflow) -> No
         resource_id=call.id,
         data=call_data(call),
     )
-    await emit(
-        session,
-        customer_id=flow.customer_id,
-        event_type="activeflow_created",
-        resource_type="activeflow",
-        resource_id=flow.id,
-        data=activeflow_data(flow),
-    )
+    await insert_activeflow(session, flow)

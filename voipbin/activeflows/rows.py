@@ -1,5 +1,5 @@
-"""Ending an activeflow whose workflow never started (the engine refused the start):
-shared by createActiveflow and createCall."""
+"""Activeflow rows written the same way by every path that makes or abandons one
+(createActiveflow, createCall and inbound calls, on_complete chains)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,19 @@ from voipbin.db import utcnow
 from voipbin.events.outbox import emit
 
 START_FAILED = "start_failed"
+
+
+async def insert_activeflow(session: AsyncSession, flow: Activeflow) -> None:
+    """A new activeflow row and its `activeflow_created`, in the caller's transaction."""
+    session.add(flow)  # emit flushes it first
+    await emit(
+        session,
+        customer_id=flow.customer_id,
+        event_type="activeflow_created",
+        resource_type="activeflow",
+        resource_id=flow.id,
+        data=activeflow_data(flow),
+    )
 
 
 async def end_unstarted(
